@@ -1,0 +1,70 @@
+// The Backend interface: how healbench reaches images. A Backend is created once per run
+// from the scenario, prepares (opens or creates) the images, and hands each worker thread
+// its own asynchronous queue. Queues are used by one thread only: submit a batch, reap
+// completions with a bounded wait, cancel what is in flight. Optional operations report
+// kNotSupported; the runner branches on Capabilities, never on backend names.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "harness/core/clock.h"
+#include "harness/core/io_types.h"
+#include "harness/core/result.h"
+
+namespace healbench {
+
+struct Capabilities {
+  bool flush = true;
+  bool discard = false;
+  bool registered_buffers = false;  // IoRequest::buffer_index is honoured
+  std::uint32_t alignment = 1;      // buffers, offsets and lengths must be multiples of this
+};
+
+// An image as the runner asks for it.
+struct ImageSpec {
+  std::string name;             // e.g. "vm-0"
+  std::uint64_t size_bytes = 0;
+};
+
+// An image as the backend prepared it.
+struct ImageInfo {
+  std::string name;
+  std::string location;         // path, URL, … for messages and results
+  std::uint64_t size_bytes = 0;
+  bool created = false;         // healbench created it in this run
+};
+
+class BackendQueue {
+ public:
+  virtual ~BackendQueue() = default;
+  // Registers the buffers the worker will use (called once before any submit; backends
+  // without registered buffers ignore it).
+  virtual Result<void> RegisterBuffers(std::span<void* const> buffers, std::uint32_t buffer_bytes) = 0;
+  // Queues and submits the requests; on success all were accepted. Never blocks on I/O.
+  virtual Result<void> Submit(std::span<const IoRequest> requests) = 0;
+  // Writes up to out.size() completions; waits until at least min_complete are there or
+  // timeout_ns passed (timeout 0: only what is ready). Returns how many were written.
+  virtual Result<std::size_t> Reap(std::span<IoCompletion> out, std::size_t min_complete,
+                                   Nanos timeout_ns) = 0;
+  // Asks the backend to cancel everything in flight (best effort; completions may follow).
+  virtual void CancelAll() = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string Kind() const = 0;
+  virtual Capabilities Caps() const = 0;
+  // Opens or creates the images. Called once, before any queue.
+  virtual Result<std::vector<ImageInfo>> Prepare(const std::vector<ImageSpec>& images) = 0;
+  // A queue for one worker thread over the given images (indexes into Prepare's list),
+  // with room for `depth` I/Os in flight.
+  virtual Result<std::unique_ptr<BackendQueue>> NewQueue(const std::vector<std::uint32_t>& images,
+                                                         std::uint32_t depth) = 0;
+};
+
+}  // namespace healbench

@@ -1,0 +1,53 @@
+// Backend table. Backends that are planned but not built say so, so a scenario naming
+// them fails with a clear reason instead of an unknown-name error.
+#include "backends/backend_registry.h"
+
+#include "backends/file/file_backend.h"
+#include "backends/null/null_backend.h"
+
+namespace healbench {
+namespace {
+
+std::function<Result<std::unique_ptr<Backend>>(const BackendConfig&)> NotBuilt(std::string why) {
+  return [why](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
+    return MakeError(ErrorCode::kNotSupported, "backend.kind = \"" + c.kind + "\": " + why);
+  };
+}
+
+std::vector<BackendEntry> MakeRegistry() {
+  std::vector<BackendEntry> r;
+  r.push_back({"file", "image files in a directory, a block device or one file, through io_uring",
+               [] {
+                 auto probe = ProbeIoUring();
+                 return probe.ok() ? std::string() : "io_uring refused: " + probe.error().message;
+               },
+               [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
+                 return MakeFileBackend({c.path, c.direct});
+               }});
+  r.push_back({"null", "completes every I/O at once; measures the harness itself", [] { return std::string(); },
+               [](const BackendConfig&) -> Result<std::unique_ptr<Backend>> { return MakeNullBackend(); }});
+  const std::string later = "not implemented in this version of healbench";
+  r.push_back({"ref", "embedded reference cluster (client- or server-replicated nodes on loopback)",
+               [later] { return later; }, NotBuilt(later)});
+  r.push_back({"nbd", "NBD exports through libnbd", [later] { return later; }, NotBuilt(later)});
+  r.push_back({"iscsi", "iSCSI LUNs through libiscsi", [later] { return later; }, NotBuilt(later)});
+  r.push_back({"gfapi", "GlusterFS volumes through libgfapi", [later] { return later; }, NotBuilt(later)});
+  r.push_back({"rbd", "Ceph RBD images through librbd", [later] { return later; }, NotBuilt(later)});
+  return r;
+}
+
+}  // namespace
+
+const std::vector<BackendEntry>& BackendRegistry() {
+  static const std::vector<BackendEntry> registry = MakeRegistry();
+  return registry;
+}
+
+const BackendEntry* FindBackend(const std::string& name) {
+  for (const BackendEntry& e : BackendRegistry()) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace healbench

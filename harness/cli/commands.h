@@ -1,0 +1,21 @@
+// The healbench subcommands as DESIGN.md fixes them. Each takes the arguments after its
+// name and returns the process exit code (0 ok, 1 SLO violated / not in sync, 2 bad input,
+// 3 backend or infrastructure failure).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace healbench {
+
+int RunCommand(const std::vector<std::string>& args);
+int ValidateCommand(const std::vector<std::string>& args);
+int BackendsCommand(const std::vector<std::string>& args);
+int DemoCommand(const std::vector<std::string>& args);
+// Commands named by the design that this version does not have yet: a clear message, exit 2.
+int NotImplementedCommand(const std::string& name);
+
+// Entry point: dispatches argv to the commands above; prints usage on no/unknown command.
+int Main(int argc, char** argv);
+
+}  // namespace healbench

@@ -1,0 +1,55 @@
+// Subcommand dispatch and top-level usage.
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+#include "harness/cli/commands.h"
+#include "harness/core/build_info.h"
+
+namespace healbench {
+namespace {
+
+const char* kUsage =
+    "usage: healbench COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO [--set k=v]... [--out DIR]   run a scenario (or --set alone, no file)\n"
+    "  validate SCENARIO [--set k=v]...          parse and check a scenario, run nothing\n"
+    "  backends                                  list backends and whether they are available\n"
+    "  demo [--out DIR]                          a short demo run on local files\n"
+    "  probe, compare, report, node, verify      not implemented in this version\n"
+    "  version                                   print the version\n"
+    "\n"
+    "Each command takes --help. Exit codes: 0 ok, 1 SLO violated, 2 bad input,\n"
+    "3 backend or infrastructure failure.\n";
+
+}  // namespace
+
+int NotImplementedCommand(const std::string& name) {
+  fprintf(stderr, "healbench %s: not implemented in this version of healbench (%s)\n", name.c_str(), kVersion);
+  return 2;
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "run") return RunCommand(args);
+  if (cmd == "validate") return ValidateCommand(args);
+  if (cmd == "backends") return BackendsCommand(args);
+  if (cmd == "demo") return DemoCommand(args);
+  if (cmd == "version" || cmd == "--version") {
+    printf("healbench %s (%s, %s)\n", kVersion, kGitSha, kBuildType);
+    return 0;
+  }
+  if (cmd == "probe" || cmd == "compare" || cmd == "report" || cmd == "node" || cmd == "verify") {
+    return NotImplementedCommand(cmd);
+  }
+  fprintf(stderr, "healbench: unknown command \"%s\"\n\n%s", cmd.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace healbench

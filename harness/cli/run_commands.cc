@@ -1,0 +1,114 @@
+// `healbench run` and `healbench validate`: options through Boost.Program_options, the
+// scenario through the loader, then the runner.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/core/units.h"
+#include "harness/run/runner.h"
+#include "harness/scenario/scenario_loader.h"
+
+namespace healbench {
+namespace po = boost::program_options;
+
+namespace {
+
+struct ScenarioArgs {
+  std::string file;
+  std::vector<std::string> sets;
+  std::string out;
+  std::string metrics_listen, pushgateway, textfile;
+  bool quiet = false;
+  bool help = false;
+};
+
+// Parses the options shared by run and validate; returns an exit code on error or help.
+std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<std::string>& args, bool with_run_options,
+                                      ScenarioArgs* a) {
+  po::options_description opts("healbench " + cmd + " [SCENARIO.toml] [options]");
+  opts.add_options()("help,h", po::bool_switch(&a->help), "show this help")(
+      "set", po::value(&a->sets)->composing(),
+      "override a scenario key: --set section.key=value (value read as TOML; a bare word is a string)");
+  if (with_run_options) {
+    opts.add_options()("out", po::value(&a->out), "results directory (default: run.out, else healbench-out/NAME-TIME)")(
+        "quiet,q", po::bool_switch(&a->quiet), "no progress line and no summary (default: off)")(
+        "metrics-listen", po::value(&a->metrics_listen), "serve Prometheus metrics (not implemented in this version)")(
+        "pushgateway", po::value(&a->pushgateway), "push final figures to a Pushgateway (not implemented in this version)")(
+        "textfile", po::value(&a->textfile), "write final figures for node_exporter (not implemented in this version)");
+  }
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&a->file));
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::options_description all;
+  all.add(opts).add(hidden);
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fprintf(stderr, "healbench %s: %s\n(see healbench %s --help)\n", cmd.c_str(), e.what(), cmd.c_str());
+    return 2;
+  }
+  if (a->help) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  for (const auto& [name, value] : {std::pair{"--metrics-listen", &a->metrics_listen},
+                                    std::pair{"--pushgateway", &a->pushgateway}, std::pair{"--textfile", &a->textfile}}) {
+    if (!value->empty()) {
+      fprintf(stderr, "healbench %s: %s is not implemented in this version of healbench\n", cmd.c_str(), name);
+      return 2;
+    }
+  }
+  if (a->file.empty() && a->sets.empty()) {
+    fprintf(stderr, "healbench %s: give a scenario file, or --set section.key=value options for a run without one\n",
+            cmd.c_str());
+    return 2;
+  }
+  return std::nullopt;
+}
+
+Result<Scenario> Load(const ScenarioArgs& a) {
+  return a.file.empty() ? LoadScenarioFromSets(a.sets) : LoadScenarioFile(a.file, a.sets);
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& args) {
+  ScenarioArgs a;
+  if (auto rc = ParseScenarioArgs("run", args, true, &a)) return *rc;
+  auto scenario = Load(a);
+  if (!scenario.ok()) {
+    fprintf(stderr, "healbench run: %s\n", scenario.error().message.c_str());
+    return ExitCodeFor(scenario.error());
+  }
+  RunOptions options;
+  options.out_override = a.out;
+  options.progress = !a.quiet;
+  options.print_summary = !a.quiet;
+  auto outcome = ExecuteRun(*scenario, options);
+  if (!outcome.ok()) {
+    fprintf(stderr, "healbench run: %s\n", outcome.error().message.c_str());
+    return ExitCodeFor(outcome.error());
+  }
+  return outcome->exit_code;
+}
+
+int ValidateCommand(const std::vector<std::string>& args) {
+  ScenarioArgs a;
+  if (auto rc = ParseScenarioArgs("validate", args, false, &a)) return *rc;
+  auto scenario = Load(a);
+  if (!scenario.ok()) {
+    fprintf(stderr, "healbench validate: %s\n", scenario.error().message.c_str());
+    return ExitCodeFor(scenario.error());
+  }
+  const Scenario& s = *scenario;
+  printf("%s: ok — backend %s, %u image(s) of %s, profile %s, %s\n", s.source.c_str(), s.backend.kind.c_str(),
+         s.images.count, FormatBytes(s.images.size_bytes).c_str(), s.workload.profile.c_str(),
+         FormatDuration(s.run.duration_ns).c_str());
+  return 0;
+}
+
+}  // namespace healbench

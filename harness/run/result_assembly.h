@@ -1,0 +1,35 @@
+// Builds the result model from what the workers measured: totals, per-phase statistics
+// from merged histograms, stalls (overall, per op, per image) with their phase and
+// in-flight peak, derived figures and SLO checks.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/core/stall_detector.h"
+#include "harness/run/worker.h"
+#include "reports/result_model.h"
+
+namespace healbench {
+
+struct PhaseSpan {
+  std::string name;
+  Nanos start_ns = 0;  // from run start
+  Nanos end_ns = 0;
+};
+
+struct AssemblyInput {
+  const std::vector<std::unique_ptr<Worker>>* workers = nullptr;
+  std::vector<PhaseSpan> phases;                 // in order; workers' phase index matches
+  std::vector<std::string> image_names;          // by run-wide image index
+  Nanos run_start_ns = 0;
+  Nanos run_end_ns = 0;                          // absolute
+  std::map<std::string, double> slo;             // scenario [slo]
+};
+
+// Fills result.totals, phases, stalls*, derived, slo_checks. Rows (timeseries) must already
+// be in result.timeseries (stall in-flight peaks are read from them).
+void AssembleMeasurements(const AssemblyInput& in, report::RunResult* result);
+
+}  // namespace healbench

@@ -1,0 +1,324 @@
+// Run orchestration. See runner.h. The main thread is the sampler: it wakes at each
+// interval boundary, collects the workers' interval reports, reads the live in-flight
+// figures, and draws the progress line; it never touches the I/O path.
+#include "harness/run/runner.h"
+
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include "backends/backend_registry.h"
+#include "harness/core/build_info.h"
+#include "harness/core/units.h"
+#include "harness/run/interrupt.h"
+#include "harness/run/interval_aggregator.h"
+#include "harness/run/progress_line.h"
+#include "harness/run/result_assembly.h"
+#include "harness/run/run_setup.h"
+#include "harness/run/worker.h"
+#include "harness/scenario/scenario_loader.h"
+#include "reports/atomic_file.h"
+#include "reports/results_json.h"
+#include "reports/terminal_summary.h"
+#include "reports/timeseries_csv.h"
+
+namespace healbench {
+namespace {
+
+// After an interval ends, how long the sampler waits for every worker's report before it
+// emits the row anyway (workers come round at least every 10 ms).
+constexpr Nanos kIntervalGraceNs = 200 * kNsPerMs;
+constexpr Nanos kSamplerTickNs = 20 * kNsPerMs;
+
+report::Context MakeContext(const Scenario& s, std::uint64_t seed, int threads) {
+  report::Context c;
+  c.version = kVersion;
+  c.git_sha = kGitSha;
+  c.build_type = kBuildType;
+  c.seed = seed;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  c.host = host;
+  utsname u{};
+  if (uname(&u) == 0) c.kernel = std::string(u.sysname) + " " + u.release;
+  c.started_at = WallClockIso8601();
+  Scenario resolved = s;
+  resolved.run.seed = seed;  // the seed actually used, so the stored scenario replays the run
+  c.scenario = ScenarioToJson(resolved);
+  c.backend = s.backend.kind;
+  c.threads = threads;
+  return c;
+}
+
+report::Resources ReadResources() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  report::Resources r;
+  r.cpu_user_s = static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
+  r.cpu_sys_s = static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
+  r.max_rss_kib = static_cast<std::uint64_t>(ru.ru_maxrss);
+  return r;
+}
+
+class EventRecorder {
+ public:
+  EventRecorder(report::RunResult* r, report::EventLog* log, Nanos start) : r_(r), log_(log), start_(start) {}
+  void Add(const std::string& kind, const std::string& action, bool ok, const std::string& detail,
+           Nanos at_ns, std::optional<Nanos> end_ns = std::nullopt) {
+    report::Event e;
+    e.id = static_cast<int>(r_->events.size()) + 1;
+    e.t_s = NsToSeconds(at_ns - start_);
+    if (end_ns) e.end_s = NsToSeconds(*end_ns - start_);
+    e.kind = kind;
+    e.action = action;
+    e.ok = ok;
+    e.detail = detail;
+    r_->events.push_back(e);
+    log_->Append(report::EventToJson(e));
+  }
+
+ private:
+  report::RunResult* r_;
+  report::EventLog* log_;
+  Nanos start_;
+};
+
+}  // namespace
+
+Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& options) {
+  if (auto rc = CheckSupported(scenario); !rc.ok()) return rc.error();
+  auto params = ResolveWorkload(scenario.workload);
+  if (!params.ok()) return params.error();
+
+  const BackendEntry* entry = FindBackend(scenario.backend.kind);
+  if (entry == nullptr) {
+    return MakeError(ErrorCode::kBadInput, scenario.source + ": backend.kind \"" + scenario.backend.kind + "\" is unknown");
+  }
+  if (std::string why = entry->unavailable_reason(); !why.empty()) {
+    return MakeError(ErrorCode::kNotSupported, "backend.kind = \"" + entry->name + "\" is not available: " + why);
+  }
+  BackendConfig bc{scenario.backend.kind, scenario.backend.path, scenario.backend.direct, scenario.backend.options};
+  auto backend_or = entry->make(bc);
+  if (!backend_or.ok()) return backend_or.error();
+  std::unique_ptr<Backend> backend = std::move(*backend_or);
+  const Capabilities caps = backend->Caps();
+
+  // Sizes the backend can take: block sizes and image size against its alignment.
+  std::uint32_t max_bs = 0;
+  for (const BlockSizeWeight& b : params->bs) {
+    if (b.bytes % caps.alignment != 0) {
+      return MakeError(ErrorCode::kBadInput,
+                       scenario.source + ": workload.bs " + FormatSizeExact(b.bytes) + " is not a multiple of " +
+                           std::to_string(caps.alignment) + " bytes, which backend \"" + backend->Kind() +
+                           "\" needs" + (scenario.backend.direct ? " for O_DIRECT (set backend.direct = false for buffered I/O)" : ""));
+    }
+    max_bs = std::max(max_bs, b.bytes);
+  }
+  if (scenario.images.size_bytes < max_bs) {
+    return MakeError(ErrorCode::kBadInput, scenario.source + ": images.size " + FormatSizeExact(scenario.images.size_bytes) +
+                                               " is smaller than the largest block size " + FormatSizeExact(max_bs));
+  }
+  if (!caps.flush && params->fsync_every > 0) {
+    return MakeError(ErrorCode::kNotSupported, "backend \"" + backend->Kind() + "\" cannot flush, but the workload flushes (workload.fsync_every)");
+  }
+
+  const std::uint64_t seed = scenario.run.seed ? *scenario.run.seed : std::random_device{}() * 0x100000001ull % 1000000000ull;
+  fprintf(stdout, "healbench: seed %llu (replay with --set run.seed=%llu)\n", static_cast<unsigned long long>(seed),
+          static_cast<unsigned long long>(seed));
+  fflush(stdout);
+
+  std::vector<ImageSpec> specs;
+  const std::uint64_t image_size = scenario.images.size_bytes / caps.alignment * caps.alignment;
+  for (std::uint32_t i = 0; i < scenario.images.count; ++i) {
+    specs.push_back({scenario.images.prefix + "-" + std::to_string(i), image_size});
+  }
+  auto prepared = backend->Prepare(specs);
+  if (!prepared.ok()) return prepared.error();
+  auto out_dir = PrepareOutDir(scenario, options.out_override);
+  if (!out_dir.ok()) return out_dir.error();
+
+
+  // Threads: one per core by default, never more than images.
+  std::uint32_t threads = scenario.run.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, scenario.images.count);
+
+  RunOutcome outcome;
+  outcome.out_dir = *out_dir;
+  report::RunResult& result = outcome.result;
+  for (const ImageInfo& im : *prepared) result.images.push_back(im.name);
+
+  report::EventLog log;
+  std::string log_error;
+  if (!log.Open(*out_dir + "/events.jsonl", &log_error)) return MakeError(ErrorCode::kBadInput, log_error);
+
+  RunControl control;
+  InstallInterruptHandlers();
+  control.start_ns = MonotonicNs();
+  control.end_ns.store(control.start_ns + scenario.run.duration_ns);
+  result.context = MakeContext(scenario, seed, static_cast<int>(threads));
+  EventRecorder events(&result, &log, control.start_ns);
+  events.Add("run", "start", true,
+             "backend " + backend->Kind() + ", " + std::to_string(scenario.images.count) + " image(s) of " +
+                 FormatBytes(image_size) + ", profile " + params->profile + ", " + std::to_string(threads) + " thread(s)",
+             control.start_ns);
+
+  std::vector<std::uint64_t> sizes(specs.size(), image_size);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (std::uint32_t t = 0; t < threads; ++t) {
+    WorkerConfig wc;
+    wc.index = static_cast<int>(t);
+    for (std::uint32_t i = t; i < scenario.images.count; i += threads) wc.images.push_back(i);
+    wc.image_sizes = sizes;
+    wc.params = *params;
+    wc.alignment = caps.alignment;
+    wc.seed = seed;
+    wc.interval_ns = scenario.run.interval_ns;
+    wc.stall_threshold_ns = scenario.run.stall_threshold_ns;
+    wc.drain_timeout_ns = scenario.run.drain_timeout_ns;
+    if (params->rate_iops) wc.rate_per_image = *params->rate_iops / scenario.images.count;
+    workers.push_back(std::make_unique<Worker>(std::move(wc), backend.get(), &control));
+  }
+  std::vector<std::thread> threads_v;
+  for (auto& w : workers) threads_v.emplace_back([worker = w.get()] { worker->Run(); });
+
+  // Sampler loop.
+  IntervalAggregator agg(scenario.run.interval_ns, workers.size());
+  ProgressLine progress(scenario.run.duration_ns, scenario.run.stall_threshold_ns, options.progress);
+  const std::string phase_name = "baseline";
+  std::int64_t next_index = 0;
+  bool interrupted = false;
+  std::optional<Error> failure;
+  auto live = [&](Nanos now, std::uint32_t* inflight, Nanos* oldest_age) {
+    *inflight = 0;
+    Nanos oldest = INT64_MAX;
+    for (auto& w : workers) {
+      *inflight += w->Inflight();
+      oldest = std::min(oldest, w->OldestSubmitNs());
+    }
+    *oldest_age = oldest == INT64_MAX ? 0 : std::max<Nanos>(0, now - oldest);
+  };
+  auto collect = [&](std::int64_t below, bool force) {
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      for (const IntervalReport& r : workers[i]->TakeIntervals()) agg.Add(static_cast<int>(i), r);
+    }
+    std::uint32_t inflight;
+    Nanos age;
+    live(MonotonicNs(), &inflight, &age);
+    for (const report::IntervalRow& row : agg.TakeReady(below, force, inflight, NsToSeconds(age), phase_name)) {
+      progress.Update(static_cast<Nanos>(row.t_s * 1e9), row, inflight, age);
+    }
+  };
+  while (true) {
+    const Nanos now = MonotonicNs();
+    bool all_done = true;
+    for (auto& w : workers) {
+      all_done = all_done && w->Done();
+      if (w->Done() && w->failure() && !failure) {
+        failure = w->failure();
+        control.stop.store(true);
+      }
+    }
+    if (Interrupted() && !interrupted) {
+      interrupted = true;
+      control.stop.store(true);
+      control.end_ns.store(now);
+      events.Add("run", "interrupt", true, "interrupted by signal: ending early, results cover the time that ran", now);
+    }
+    if (all_done) break;
+    const Nanos elapsed = now - control.start_ns;
+    const std::int64_t boundary = elapsed / scenario.run.interval_ns;  // intervals fully ended
+    if (boundary > next_index) {
+      // Emit complete rows at once, late ones after the grace period.
+      collect(boundary, false);
+      const Nanos grace_over = control.start_ns + boundary * scenario.run.interval_ns + kIntervalGraceNs;
+      if (now >= grace_over) {
+        collect(boundary, true);
+        next_index = boundary;
+      }
+    }
+    // Between rows the line still shows a stall growing, at the sampler's tick.
+    if (options.progress && !agg.rows().empty()) {
+      std::uint32_t inflight;
+      Nanos age;
+      live(now, &inflight, &age);
+      progress.Update(elapsed, agg.rows().back(), inflight, age);
+    }
+    std::this_thread::sleep_for(std::chrono::nanoseconds(kSamplerTickNs));
+  }
+  // A worker whose I/O never completed cannot end its thread: the kernel holds the thread
+  // until that I/O returns. Results do not wait for it; such threads are left to finish.
+  for (std::size_t i = 0; i < threads_v.size(); ++i) {
+    if (workers[i]->abandoned() > 0) threads_v[i].detach();
+    else threads_v[i].join();
+  }
+  Nanos run_end = control.start_ns;
+  for (auto& w : workers) {
+    if (w->failure() && !failure) failure = w->failure();
+  }
+  run_end = std::max(MonotonicNs(), control.start_ns);
+  // Everything the workers reported, including the partial last interval.
+  const std::int64_t last = (run_end - control.start_ns + scenario.run.interval_ns - 1) / scenario.run.interval_ns;
+  collect(std::max<std::int64_t>(last, 1), true);
+  progress.Finish();
+  RestoreInterruptHandlers();
+
+  result.duration_s = NsToSeconds(run_end - control.start_ns);
+  result.interrupted = interrupted;
+  result.timeseries = agg.rows();
+  // The last row may cover a partial interval: clamp its end time to the run's end.
+  if (!result.timeseries.empty()) result.timeseries.back().t_s = std::min(result.timeseries.back().t_s, result.duration_s);
+
+  std::uint32_t abandoned = 0;
+  for (auto& w : workers) {
+    abandoned += w->abandoned();
+    if (!w->first_io_error().empty()) {
+      events.Add("io", "error", false, "first I/O error of worker " + std::to_string(&w - &workers[0]) + ": " + w->first_io_error(), run_end);
+    }
+  }
+  if (abandoned > 0) {
+    events.Add("io", "abandoned", false,
+               std::to_string(abandoned) + " I/O(s) still in flight " + FormatDuration(scenario.run.drain_timeout_ns) +
+                   " after the run ended; reported as open stalls",
+               run_end);
+  }
+  if (failure) events.Add("backend", "failure", false, failure->message, run_end);
+  events.Add("run", "end", !failure, interrupted ? "interrupted" : "completed", run_end);
+
+  AssemblyInput in;
+  in.workers = &workers;
+  in.phases.push_back({phase_name, 0, run_end - control.start_ns});
+  in.image_names = result.images;
+  in.run_start_ns = control.start_ns;
+  in.run_end_ns = run_end;
+  in.slo = scenario.slo;
+  AssembleMeasurements(in, &result);
+  result.resources = ReadResources();
+  log.Close();
+
+  std::string err;
+  if (!report::WriteFileAtomically(*out_dir + "/results.json", report::ResultsJsonText(result), &err) ||
+      !report::WriteFileAtomically(*out_dir + "/timeseries.csv", report::TimeseriesCsv(result), &err)) {
+    fprintf(stderr, "healbench: %s\n", err.c_str());
+    outcome.exit_code = 3;
+  }
+  if (options.print_summary) {
+    fputs(report::TerminalSummary(result).c_str(), stdout);
+    fprintf(stdout, "results: %s/results.json\n", out_dir->c_str());
+  }
+  if (failure) {
+    fprintf(stderr, "healbench: backend failure during the run: %s\n", failure->message.c_str());
+    outcome.exit_code = 3;
+  } else if (outcome.exit_code == 0 && !report::SloPass(result)) {
+    outcome.exit_code = 1;
+  }
+  return outcome;
+}
+
+}  // namespace healbench

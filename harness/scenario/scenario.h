@@ -1,0 +1,75 @@
+// A scenario as loaded and checked: every key of DESIGN.md's scenario format with its
+// default applied. Sizes are bytes, durations nanoseconds. The loader guarantees the
+// values are in range; everything downstream trusts them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/core/clock.h"
+#include "workloads/workload_params.h"
+
+namespace healbench {
+
+struct RunSection {
+  std::string name = "run";
+  Nanos duration_ns = 60 * kNsPerSec;
+  Nanos interval_ns = 1 * kNsPerSec;  // 100ms .. 1h
+  Nanos stall_threshold_ns = 500 * kNsPerMs;
+  std::optional<std::uint64_t> seed;       // absent: chosen at start and printed
+  std::string out;                         // results directory; empty: default
+  std::uint32_t threads = 0;               // worker threads; 0: one per core, at most one per image
+  Nanos drain_timeout_ns = 5 * kNsPerSec;  // how long the end of a run waits for in-flight I/O
+};
+
+struct BackendSection {
+  std::string kind = "file";
+  // file
+  std::string path;  // directory, block device or existing file
+  bool direct = true;
+  // ref (reference cluster) and others: kept as given for the backends that read them
+  std::map<std::string, std::string> options;  // every other key, as its TOML text
+};
+
+struct ImagesSection {
+  std::uint32_t count = 1;
+  std::uint64_t size_bytes = 1ull << 30;
+  std::string prefix = "vm";
+};
+
+struct WorkloadSection {
+  std::string profile = "vm-mixed";
+  // Overrides; absent means "the profile's value".
+  std::optional<std::vector<BlockSizeWeight>> bs;
+  std::optional<double> read_pct;            // 0..100
+  std::optional<double> random_pct;          // 0..100
+  std::optional<std::uint32_t> iodepth;      // per image, 1..4096
+  std::optional<double> rate_iops;           // whole run; absent = closed loop
+  Spacing spacing = Spacing::kFixed;         // open loop arrival spacing ("fixed" | "poisson")
+  std::optional<std::uint32_t> fsync_every;  // a flush after every N writes per image; 0 = never
+  bool verify = false;
+};
+
+struct Scenario {
+  std::string source;  // file path, or "--set" when there is no file
+  RunSection run;
+  BackendSection backend;
+  ImagesSection images;
+  WorkloadSection workload;
+  // Sections that later features own; the loader records whether they were given so the
+  // runner can refuse them clearly instead of ignoring them.
+  bool has_nodes = false;
+  bool has_faults = false;
+  bool has_probe = false;
+  std::map<std::string, double> slo;  // [slo] limits as given (seconds for durations)
+  // Those sections' keys as their TOML text (like BackendSection::options), so the feature
+  // that owns a section can read it and the resolved scenario can be written out whole.
+  std::map<std::string, std::map<std::string, std::string>> raw_nodes;  // [nodes.NAME]
+  std::vector<std::map<std::string, std::string>> raw_faults;           // [[fault]], in order
+  std::map<std::string, std::string> raw_probe;                         // [probe]
+};
+
+}  // namespace healbench

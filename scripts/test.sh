@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# README command 2: install, build and run the whole test suite, in the release preset and
+# under AddressSanitizer + UndefinedBehaviorSanitizer. Warnings are errors in both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs="$(nproc)"
+for preset in release asan; do
+  echo "== preset $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j"$jobs"
+  ctest --preset "$preset" -j"$jobs"
+done

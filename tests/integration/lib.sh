@@ -1,0 +1,54 @@
+# Shared helpers for the end-to-end tests: each test script gets the healbench binary and
+# the source dir as $1 and $2, works in its own temp dir, and fails loudly with the command
+# that reproduces the failure.
+set -euo pipefail
+HB="$1"
+SRC="$2"
+WORK="$(mktemp -d /var/tmp/healbench-e2e.XXXXXX)"
+CLEANUPS=()
+cleanup() {
+  local rc=$?
+  for ((i=${#CLEANUPS[@]}-1; i>=0; i--)); do eval "${CLEANUPS[$i]}" || true; done
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+on_exit() { CLEANUPS+=("$1"); }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# expect_exit CODE CMD...: runs CMD, stores stdout/stderr in $OUT/$ERR, checks the exit code.
+expect_exit() {
+  local want="$1"; shift
+  set +e
+  "$@" >"$WORK/stdout" 2>"$WORK/stderr"
+  local got=$?
+  set -e
+  OUT="$(cat "$WORK/stdout")"
+  ERR="$(cat "$WORK/stderr")"
+  if [ "$got" != "$want" ]; then
+    echo "--- stdout"; echo "$OUT"; echo "--- stderr"; echo "$ERR"
+    fail "exit $got, want $want: $*"
+  fi
+}
+
+expect_contains() {  # expect_contains HAYSTACK NEEDLE WHAT
+  case "$1" in *"$2"*) ;; *) echo "$1" >&2; fail "$3: missing \"$2\"";; esac
+}
+
+# jq-like check with python: json_check FILE 'python expression over r' 'message'
+json_check() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+ok = eval(sys.argv[2], {"r": r, "len": len, "abs": abs, "max": max, "min": min, "sum": sum, "all": all, "any": any})
+if not ok:
+    print("FAIL:", sys.argv[3], "--", sys.argv[2], file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+json_get() {  # json_get FILE 'python expression over r'
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
