@@ -26,16 +26,16 @@ struct Capabilities {
 
 // An image as the runner asks for it.
 struct ImageSpec {
-  std::string name;             // e.g. "vm-0"
+  std::string name;  // e.g. "vm-0"
   std::uint64_t size_bytes = 0;
 };
 
 // An image as the backend prepared it.
 struct ImageInfo {
   std::string name;
-  std::string location;         // path, URL, … for messages and results
+  std::string location;  // path, URL, … for messages and results
   std::uint64_t size_bytes = 0;
-  bool created = false;         // healbench created it in this run
+  bool created = false;  // healbench created it in this run
 };
 
 class BackendQueue {
@@ -43,13 +43,26 @@ class BackendQueue {
   virtual ~BackendQueue() = default;
   // Registers the buffers the worker will use (called once before any submit; backends
   // without registered buffers ignore it).
-  virtual Result<void> RegisterBuffers(std::span<void* const> buffers, std::uint32_t buffer_bytes) = 0;
+  virtual Result<void> RegisterBuffers(std::span<void* const> buffers,
+                                       std::uint32_t buffer_bytes) = 0;
   // Queues and submits the requests; on success all were accepted. Never blocks on I/O.
   virtual Result<void> Submit(std::span<const IoRequest> requests) = 0;
   // Writes up to out.size() completions; waits until at least min_complete are there or
   // timeout_ns passed (timeout 0: only what is ready). Returns how many were written.
   virtual Result<std::size_t> Reap(std::span<IoCompletion> out, std::size_t min_complete,
                                    Nanos timeout_ns) = 0;
+  // Submit, then Reap, as one call: the requests go out and completions are waited for as
+  // Reap does. Backends that can hand the kernel new work and wait in one system call
+  // override it; the loop then costs one call per round instead of two. An error stops at
+  // the failing step: a Submit error means nothing was reaped.
+  virtual Result<std::size_t> SubmitAndReap(std::span<const IoRequest> requests,
+                                            std::span<IoCompletion> out, std::size_t min_complete,
+                                            Nanos timeout_ns) {
+    if (!requests.empty()) {
+      if (auto rc = Submit(requests); !rc.ok()) return rc.error();
+    }
+    return Reap(out, min_complete, timeout_ns);
+  }
   // Asks the backend to cancel everything in flight (best effort; completions may follow).
   virtual void CancelAll() = 0;
 };

@@ -4,6 +4,9 @@
 
 #include "backends/file/file_backend.h"
 #include "backends/null/null_backend.h"
+#ifdef HEALBENCH_HAVE_NBD
+#include "backends/nbd/nbd_backend.h"
+#endif
 
 namespace healbench {
 namespace {
@@ -24,15 +27,30 @@ std::vector<BackendEntry> MakeRegistry() {
                [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
                  return MakeFileBackend({c.path, c.direct});
                }});
-  r.push_back({"null", "completes every I/O at once; measures the harness itself", [] { return std::string(); },
-               [](const BackendConfig&) -> Result<std::unique_ptr<Backend>> { return MakeNullBackend(); }});
+  r.push_back(
+      {"null", "completes every I/O at once; measures the harness itself",
+       [] { return std::string(); },
+       [](const BackendConfig&) -> Result<std::unique_ptr<Backend>> { return MakeNullBackend(); }});
   const std::string later = "not implemented in this version of healbench";
   r.push_back({"ref", "embedded reference cluster (client- or server-replicated nodes on loopback)",
                [later] { return later; }, NotBuilt(later)});
-  r.push_back({"nbd", "NBD exports through libnbd", [later] { return later; }, NotBuilt(later)});
+#ifdef HEALBENCH_HAVE_NBD
+  r.push_back({"nbd", "NBD exports through libnbd (nbd://HOST:PORT/EXPORT, nbd+unix://)",
+               [] { return std::string(); },
+               [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
+                 auto url = NbdUrlFromOptions(c.options);
+                 if (!url.ok()) return url.error();
+                 return MakeNbdBackend({*url});
+               }});
+#else
+  const std::string no_nbd = "built without libnbd (install libnbd-dev)";
+  r.push_back({"nbd", "NBD exports through libnbd", [no_nbd] { return no_nbd; }, NotBuilt(no_nbd)});
+#endif
   r.push_back({"iscsi", "iSCSI LUNs through libiscsi", [later] { return later; }, NotBuilt(later)});
-  r.push_back({"gfapi", "GlusterFS volumes through libgfapi", [later] { return later; }, NotBuilt(later)});
-  r.push_back({"rbd", "Ceph RBD images through librbd", [later] { return later; }, NotBuilt(later)});
+  r.push_back(
+      {"gfapi", "GlusterFS volumes through libgfapi", [later] { return later; }, NotBuilt(later)});
+  r.push_back(
+      {"rbd", "Ceph RBD images through librbd", [later] { return later; }, NotBuilt(later)});
   return r;
 }
 

@@ -6,6 +6,8 @@ packages=(
   liburing-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fio python3 procps
+  libnbd-dev nbdkit
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -18,7 +18,9 @@
 namespace healbench {
 namespace {
 
-std::string ErrnoText(int err) { return std::string(strerror(err)) + " [errno " + std::to_string(err) + "]"; }
+std::string ErrnoText(int err) {
+  return std::string(strerror(err)) + " [errno " + std::to_string(err) + "]";
+}
 
 Error IoError(const std::string& what, int err) {
   return MakeError(ErrorCode::kIo, what + ": " + ErrnoText(err));
@@ -61,28 +63,72 @@ class FileQueue final : public BackendQueue {
     return Ok();
   }
 
-  Result<void> RegisterBuffers(std::span<void* const> buffers, std::uint32_t buffer_bytes) override {
+  Result<void> RegisterBuffers(std::span<void* const> buffers,
+                               std::uint32_t buffer_bytes) override {
     std::vector<iovec> iov;
     for (void* b : buffers) iov.push_back({b, buffer_bytes});
     // Registration pins memory; when the limit refuses it we go on without (slower, same result).
-    fixed_buffers_ = io_uring_register_buffers(&ring_, iov.data(), static_cast<unsigned>(iov.size())) == 0;
+    fixed_buffers_ =
+        io_uring_register_buffers(&ring_, iov.data(), static_cast<unsigned>(iov.size())) == 0;
     return Ok();
   }
 
   Result<void> Submit(std::span<const IoRequest> requests) override {
-    for (const IoRequest& r : requests) {
-      if (free_.empty()) return MakeError(ErrorCode::kInternal, "file backend: more I/Os submitted than the queue depth");
-      const std::uint32_t s = free_.back();
-      free_.pop_back();
-      slots_[s] = Slot{r, 0, true};
-      if (!Queue(s)) return MakeError(ErrorCode::kInternal, "file backend: submission queue full");
-    }
+    if (auto rc = QueueAll(requests); !rc.ok()) return rc;
     const int rc = io_uring_submit(&ring_);
     if (rc < 0) return IoError("io_uring_submit", -rc);
     return Ok();
   }
 
-  Result<std::size_t> Reap(std::span<IoCompletion> out, std::size_t min_complete, Nanos timeout_ns) override {
+  Result<std::size_t> Reap(std::span<IoCompletion> out, std::size_t min_complete,
+                           Nanos timeout_ns) override {
+    return ReapCompletions(out, min_complete, timeout_ns, false);
+  }
+
+  // One io_uring_enter for both: the new requests go out and the same call waits.
+  Result<std::size_t> SubmitAndReap(std::span<const IoRequest> requests,
+                                    std::span<IoCompletion> out, std::size_t min_complete,
+                                    Nanos timeout_ns) override {
+    if (requests.empty()) return ReapCompletions(out, min_complete, timeout_ns, false);
+    if (auto rc = QueueAll(requests); !rc.ok()) return rc.error();
+    if (min_complete == 0 || out.empty()) {
+      const int rc = io_uring_submit(&ring_);
+      if (rc < 0) return IoError("io_uring_submit", -rc);
+      return ReapCompletions(out, min_complete, timeout_ns, false);
+    }
+    return ReapCompletions(out, min_complete, timeout_ns, true);
+  }
+
+  void CancelAll() override {
+    for (std::uint32_t s = 0; s < slots_.size(); ++s) {
+      if (!slots_[s].busy) continue;
+      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+      if (sqe == nullptr) break;
+      io_uring_prep_cancel64(sqe, s, 0);
+      io_uring_sqe_set_data64(sqe, kCancelTag);
+    }
+    io_uring_submit(&ring_);
+  }
+
+ private:
+  // Puts every request on the submission queue without entering the kernel.
+  Result<void> QueueAll(std::span<const IoRequest> requests) {
+    for (const IoRequest& r : requests) {
+      if (free_.empty())
+        return MakeError(ErrorCode::kInternal,
+                         "file backend: more I/Os submitted than the queue depth");
+      const std::uint32_t s = free_.back();
+      free_.pop_back();
+      slots_[s] = Slot{r, 0, true};
+      if (!Queue(s)) return MakeError(ErrorCode::kInternal, "file backend: submission queue full");
+    }
+    return Ok();
+  }
+
+  // Reap; with submit set, queued requests go out in the same system call as the wait
+  // (the caller guarantees min_complete > 0 and room in out, so the wait happens).
+  Result<std::size_t> ReapCompletions(std::span<IoCompletion> out, std::size_t min_complete,
+                                      Nanos timeout_ns, bool submit) {
     std::size_t n = 0;
     bool waited = false;
     while (n < out.size()) {
@@ -92,9 +138,21 @@ class FileQueue final : public BackendQueue {
         __kernel_timespec ts{.tv_sec = timeout_ns / kNsPerSec, .tv_nsec = timeout_ns % kNsPerSec};
         // Always with a timespec: even a zero wait enters the kernel, which runs the deferred
         // task work that turns finished I/O into completions.
-        rc = io_uring_wait_cqe_timeout(&ring_, &cqe, &ts);
         waited = true;
-        if (rc == -ETIME || rc == -EINTR) break;
+        if (submit) {
+          // Returns how many were submitted (even when the wait then timed out), or -errno;
+          // -ETIME only when nothing was left to submit.
+          rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+          if (rc == -ETIME || rc == -EINTR) break;
+          if (rc < 0) return IoError("io_uring_submit_and_wait_timeout", -rc);
+          if (cqe == nullptr) {
+            rc = io_uring_peek_cqe(&ring_, &cqe);
+            if (rc == -EAGAIN) break;
+          }
+        } else {
+          rc = io_uring_wait_cqe_timeout(&ring_, &cqe, &ts);
+          if (rc == -ETIME || rc == -EINTR) break;
+        }
       } else {
         rc = io_uring_peek_cqe(&ring_, &cqe);
         if (rc == -EAGAIN) {
@@ -117,18 +175,6 @@ class FileQueue final : public BackendQueue {
     return n;
   }
 
-  void CancelAll() override {
-    for (std::uint32_t s = 0; s < slots_.size(); ++s) {
-      if (!slots_[s].busy) continue;
-      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      if (sqe == nullptr) break;
-      io_uring_prep_cancel64(sqe, s, 0);
-      io_uring_sqe_set_data64(sqe, kCancelTag);
-    }
-    io_uring_submit(&ring_);
-  }
-
- private:
   static constexpr std::uint64_t kCancelTag = ~0ull;
 
   struct Slot {
@@ -154,12 +200,16 @@ class FileQueue final : public BackendQueue {
     const bool fixed_buf = fixed_buffers_ && r.buffer_index >= 0;
     switch (r.op) {
       case OpKind::kRead:
-        if (fixed_buf) io_uring_prep_read_fixed(sqe, fd, buf, len, off, r.buffer_index);
-        else io_uring_prep_read(sqe, fd, buf, len, off);
+        if (fixed_buf)
+          io_uring_prep_read_fixed(sqe, fd, buf, len, off, r.buffer_index);
+        else
+          io_uring_prep_read(sqe, fd, buf, len, off);
         break;
       case OpKind::kWrite:
-        if (fixed_buf) io_uring_prep_write_fixed(sqe, fd, buf, len, off, r.buffer_index);
-        else io_uring_prep_write(sqe, fd, buf, len, off);
+        if (fixed_buf)
+          io_uring_prep_write_fixed(sqe, fd, buf, len, off, r.buffer_index);
+        else
+          io_uring_prep_write(sqe, fd, buf, len, off);
         break;
       case OpKind::kFlush:
         io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
@@ -223,14 +273,17 @@ class FileBackend final : public Backend {
 
   std::string Kind() const override { return "file"; }
   Capabilities Caps() const override {
-    return {.flush = true, .discard = true, .registered_buffers = true,
+    return {.flush = true,
+            .discard = true,
+            .registered_buffers = true,
             .alignment = options_.direct ? 4096u : 512u};
   }
 
   Result<std::vector<ImageInfo>> Prepare(const std::vector<ImageSpec>& specs) override {
-    struct stat st{};
+    struct stat st {};
     if (stat(options_.path.c_str(), &st) != 0) {
-      return MakeError(ErrorCode::kBadInput, "backend.path " + options_.path + ": " + ErrnoText(errno));
+      return MakeError(ErrorCode::kBadInput,
+                       "backend.path " + options_.path + ": " + ErrnoText(errno));
     }
     const int flags = O_RDWR | O_CLOEXEC | (options_.direct ? O_DIRECT : 0);
     if (S_ISDIR(st.st_mode)) {
@@ -241,17 +294,19 @@ class FileBackend final : public Backend {
       }
     } else if (S_ISBLK(st.st_mode) || S_ISREG(st.st_mode)) {
       if (specs.size() != 1) {
-        return MakeError(ErrorCode::kBadInput,
-                         "backend.path " + options_.path + " is a single " +
-                             (S_ISBLK(st.st_mode) ? "block device" : "file") + " but images.count is " +
-                             std::to_string(specs.size()) + ": use a directory for several images");
+        return MakeError(ErrorCode::kBadInput, "backend.path " + options_.path + " is a single " +
+                                                   (S_ISBLK(st.st_mode) ? "block device" : "file") +
+                                                   " but images.count is " +
+                                                   std::to_string(specs.size()) +
+                                                   ": use a directory for several images");
       }
       auto im = OpenExisting(specs[0], flags, S_ISBLK(st.st_mode));
       if (!im.ok()) return im.error();
       images_.push_back(std::move(*im));
     } else {
       return MakeError(ErrorCode::kBadInput,
-                       "backend.path " + options_.path + " is neither a directory, a block device nor a regular file");
+                       "backend.path " + options_.path +
+                           " is neither a directory, a block device nor a regular file");
     }
     std::vector<ImageInfo> out;
     for (const OpenImage& im : images_) out.push_back(im.info);
@@ -272,16 +327,18 @@ class FileBackend final : public Backend {
   Result<int> OpenFd(const std::string& path, int flags, bool create) {
     int fd = open(path.c_str(), flags | (create ? O_CREAT : 0), 0644);
     if (fd < 0 && errno == EINVAL && (flags & O_DIRECT) != 0) {
-      return MakeError(ErrorCode::kBadInput,
-                       "open " + path + " (O_DIRECT): " + ErrnoText(EINVAL) +
-                           ": the filesystem does not support direct I/O; set backend.direct = false");
+      return MakeError(
+          ErrorCode::kBadInput,
+          "open " + path + " (O_DIRECT): " + ErrnoText(EINVAL) +
+              ": the filesystem does not support direct I/O; set backend.direct = false");
     }
     if (fd < 0) {
       const int err = errno;
-      return MakeError(err == ENOENT || err == EACCES || err == EROFS || err == EISDIR ? ErrorCode::kBadInput
-                                                                                         : ErrorCode::kIo,
-                       std::string("open ") + path + ((flags & O_DIRECT) != 0 ? " (O_DIRECT)" : "") + ": " +
-                           ErrnoText(err));
+      return MakeError(err == ENOENT || err == EACCES || err == EROFS || err == EISDIR
+                           ? ErrorCode::kBadInput
+                           : ErrorCode::kIo,
+                       std::string("open ") + path +
+                           ((flags & O_DIRECT) != 0 ? " (O_DIRECT)" : "") + ": " + ErrnoText(err));
     }
     return fd;
   }
@@ -291,9 +348,10 @@ class FileBackend final : public Backend {
     const bool existed = access(path.c_str(), F_OK) == 0;
     auto fd = OpenFd(path, flags, true);
     if (!fd.ok()) return fd.error();
-    struct stat st{};
+    struct stat st {};
     fstat(*fd, &st);
-    if (static_cast<std::uint64_t>(st.st_size) < s.size_bytes && ftruncate(*fd, static_cast<off_t>(s.size_bytes)) != 0) {
+    if (static_cast<std::uint64_t>(st.st_size) < s.size_bytes &&
+        ftruncate(*fd, static_cast<off_t>(s.size_bytes)) != 0) {
       const int err = errno;
       close(*fd);
       return IoError("ftruncate " + path + " to " + std::to_string(s.size_bytes) + " bytes", err);
@@ -312,14 +370,15 @@ class FileBackend final : public Backend {
         return IoError("ioctl BLKGETSIZE64 " + options_.path, err);
       }
     } else {
-      struct stat st{};
+      struct stat st {};
       fstat(*fd, &st);
       size = static_cast<std::uint64_t>(st.st_size);
     }
     if (s.size_bytes > size) {
       close(*fd);
-      return MakeError(ErrorCode::kBadInput, "images.size " + std::to_string(s.size_bytes) + " bytes exceeds " +
-                                                 options_.path + " (" + std::to_string(size) + " bytes)");
+      return MakeError(ErrorCode::kBadInput, "images.size " + std::to_string(s.size_bytes) +
+                                                 " bytes exceeds " + options_.path + " (" +
+                                                 std::to_string(size) + " bytes)");
     }
     return OpenImage{*fd, ImageInfo{s.name, options_.path, s.size_bytes, false}};
   }

@@ -47,7 +47,8 @@ class NullBackend final : public Backend {
   }
   Result<std::vector<ImageInfo>> Prepare(const std::vector<ImageSpec>& images) override {
     std::vector<ImageInfo> out;
-    for (const ImageSpec& s : images) out.push_back({s.name, "null:" + s.name, s.size_bytes, false});
+    for (const ImageSpec& s : images)
+      out.push_back({s.name, "null:" + s.name, s.size_bytes, false});
     return out;
   }
   Result<std::unique_ptr<BackendQueue>> NewQueue(const std::vector<std::uint32_t>&,

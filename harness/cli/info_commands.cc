@@ -21,7 +21,8 @@ int BackendsCommand(const std::vector<std::string>& args) {
   printf("%-7s %-13s %s\n", "backend", "status", "what it reaches");
   for (const BackendEntry& e : BackendRegistry()) {
     const std::string why = e.unavailable_reason();
-    printf("%-7s %-13s %s\n", e.name.c_str(), why.empty() ? "available" : "unavailable", e.description.c_str());
+    printf("%-7s %-13s %s\n", e.name.c_str(), why.empty() ? "available" : "unavailable",
+           e.description.c_str());
     if (!why.empty()) printf("%-7s %-13s   reason: %s\n", "", "", why.c_str());
   }
   return 0;
@@ -56,10 +57,14 @@ int DemoCommand(const std::vector<std::string>& args) {
     fprintf(stderr, "healbench demo: %s: %s\n", images.c_str(), ec.message().c_str());
     return 2;
   }
-  printf("healbench demo: VM-like I/O (profile vm-mixed) on 2 sparse image files in %s for %s\n", images.c_str(),
-         duration.c_str());
-  std::vector<std::string> sets = {"run.name=demo", "run.duration=" + duration, "backend.kind=file",
-                                   "backend.path=" + images, "images.count=2", "images.size=256MiB",
+  printf("healbench demo: VM-like I/O (profile vm-mixed) on 2 sparse image files in %s for %s\n",
+         images.c_str(), duration.c_str());
+  std::vector<std::string> sets = {"run.name=demo",
+                                   "run.duration=" + duration,
+                                   "backend.kind=file",
+                                   "backend.path=" + images,
+                                   "images.count=2",
+                                   "images.size=256MiB",
                                    "workload.profile=vm-mixed"};
   auto scenario = LoadScenarioFromSets(sets);
   if (!scenario.ok()) {
@@ -70,7 +75,8 @@ int DemoCommand(const std::vector<std::string>& args) {
   options.out_override = out;
   auto outcome = ExecuteRun(*scenario, options);
   if (!outcome.ok() && outcome.error().message.find("O_DIRECT") != std::string::npos) {
-    printf("healbench demo: %s: direct I/O is not possible here; running with buffered I/O\n", images.c_str());
+    printf("healbench demo: %s: direct I/O is not possible here; running with buffered I/O\n",
+           images.c_str());
     sets.push_back("backend.direct=false");
     scenario = LoadScenarioFromSets(sets);
     outcome = ExecuteRun(*scenario, options);

@@ -17,7 +17,9 @@ const char* kUsage =
     "  validate SCENARIO [--set k=v]...          parse and check a scenario, run nothing\n"
     "  backends                                  list backends and whether they are available\n"
     "  demo [--out DIR]                          a short demo run on local files\n"
-    "  probe, compare, report, node, verify      not implemented in this version\n"
+    "  report RESULTS.json [--html FILE]         re-render a run's results (HTML, CSV, summary)\n"
+    "  compare RESULTS.json... [--html FILE]     runs side by side (--json for JSON)\n"
+    "  probe, node, verify                       not implemented in this version\n"
     "  version                                   print the version\n"
     "\n"
     "Each command takes --help. Exit codes: 0 ok, 1 SLO violated, 2 bad input,\n"
@@ -26,12 +28,14 @@ const char* kUsage =
 }  // namespace
 
 int NotImplementedCommand(const std::string& name) {
-  fprintf(stderr, "healbench %s: not implemented in this version of healbench (%s)\n", name.c_str(), kVersion);
+  fprintf(stderr, "healbench %s: not implemented in this version of healbench (%s)\n", name.c_str(),
+          kVersion);
   return 2;
 }
 
 int Main(int argc, char** argv) {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
     fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
@@ -41,11 +45,13 @@ int Main(int argc, char** argv) {
   if (cmd == "validate") return ValidateCommand(args);
   if (cmd == "backends") return BackendsCommand(args);
   if (cmd == "demo") return DemoCommand(args);
+  if (cmd == "report") return ReportCommand(args);
+  if (cmd == "compare") return CompareCommand(args);
   if (cmd == "version" || cmd == "--version") {
     printf("healbench %s (%s, %s)\n", kVersion, kGitSha, kBuildType);
     return 0;
   }
-  if (cmd == "probe" || cmd == "compare" || cmd == "report" || cmd == "node" || cmd == "verify") {
+  if (cmd == "probe" || cmd == "node" || cmd == "verify") {
     return NotImplementedCommand(cmd);
   }
   fprintf(stderr, "healbench: unknown command \"%s\"\n\n%s", cmd.c_str(), kUsage);

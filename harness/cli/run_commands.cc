@@ -24,18 +24,23 @@ struct ScenarioArgs {
 };
 
 // Parses the options shared by run and validate; returns an exit code on error or help.
-std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<std::string>& args, bool with_run_options,
-                                      ScenarioArgs* a) {
+std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<std::string>& args,
+                                     bool with_run_options, ScenarioArgs* a) {
   po::options_description opts("healbench " + cmd + " [SCENARIO.toml] [options]");
   opts.add_options()("help,h", po::bool_switch(&a->help), "show this help")(
       "set", po::value(&a->sets)->composing(),
-      "override a scenario key: --set section.key=value (value read as TOML; a bare word is a string)");
+      "override a scenario key: --set section.key=value (value read as TOML; a bare word is a "
+      "string)");
   if (with_run_options) {
-    opts.add_options()("out", po::value(&a->out), "results directory (default: run.out, else healbench-out/NAME-TIME)")(
+    opts.add_options()("out", po::value(&a->out),
+                       "results directory (default: run.out, else healbench-out/NAME-TIME)")(
         "quiet,q", po::bool_switch(&a->quiet), "no progress line and no summary (default: off)")(
-        "metrics-listen", po::value(&a->metrics_listen), "serve Prometheus metrics (not implemented in this version)")(
-        "pushgateway", po::value(&a->pushgateway), "push final figures to a Pushgateway (not implemented in this version)")(
-        "textfile", po::value(&a->textfile), "write final figures for node_exporter (not implemented in this version)");
+        "metrics-listen", po::value(&a->metrics_listen),
+        "serve Prometheus metrics (not implemented in this version)")(
+        "pushgateway", po::value(&a->pushgateway),
+        "push final figures to a Pushgateway (not implemented in this version)")(
+        "textfile", po::value(&a->textfile),
+        "write final figures for node_exporter (not implemented in this version)");
   }
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&a->file));
@@ -48,22 +53,27 @@ std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<s
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    fprintf(stderr, "healbench %s: %s\n(see healbench %s --help)\n", cmd.c_str(), e.what(), cmd.c_str());
+    fprintf(stderr, "healbench %s: %s\n(see healbench %s --help)\n", cmd.c_str(), e.what(),
+            cmd.c_str());
     return 2;
   }
   if (a->help) {
     std::cout << opts << "\n";
     return 0;
   }
-  for (const auto& [name, value] : {std::pair{"--metrics-listen", &a->metrics_listen},
-                                    std::pair{"--pushgateway", &a->pushgateway}, std::pair{"--textfile", &a->textfile}}) {
+  for (const auto& [name, value] :
+       {std::pair{"--metrics-listen", &a->metrics_listen},
+        std::pair{"--pushgateway", &a->pushgateway}, std::pair{"--textfile", &a->textfile}}) {
     if (!value->empty()) {
-      fprintf(stderr, "healbench %s: %s is not implemented in this version of healbench\n", cmd.c_str(), name);
+      fprintf(stderr, "healbench %s: %s is not implemented in this version of healbench\n",
+              cmd.c_str(), name);
       return 2;
     }
   }
   if (a->file.empty() && a->sets.empty()) {
-    fprintf(stderr, "healbench %s: give a scenario file, or --set section.key=value options for a run without one\n",
+    fprintf(stderr,
+            "healbench %s: give a scenario file, or --set section.key=value options for a run "
+            "without one\n",
             cmd.c_str());
     return 2;
   }
@@ -105,9 +115,9 @@ int ValidateCommand(const std::vector<std::string>& args) {
     return ExitCodeFor(scenario.error());
   }
   const Scenario& s = *scenario;
-  printf("%s: ok — backend %s, %u image(s) of %s, profile %s, %s\n", s.source.c_str(), s.backend.kind.c_str(),
-         s.images.count, FormatBytes(s.images.size_bytes).c_str(), s.workload.profile.c_str(),
-         FormatDuration(s.run.duration_ns).c_str());
+  printf("%s: ok — backend %s, %u image(s) of %s, profile %s, %s\n", s.source.c_str(),
+         s.backend.kind.c_str(), s.images.count, FormatBytes(s.images.size_bytes).c_str(),
+         s.workload.profile.c_str(), FormatDuration(s.run.duration_ns).c_str());
   return 0;
 }
 

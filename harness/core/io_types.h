@@ -16,10 +16,14 @@ constexpr int kReportedOps = 3;
 
 constexpr std::string_view OpName(OpKind op) {
   switch (op) {
-    case OpKind::kRead: return "read";
-    case OpKind::kWrite: return "write";
-    case OpKind::kFlush: return "flush";
-    case OpKind::kDiscard: return "discard";
+    case OpKind::kRead:
+      return "read";
+    case OpKind::kWrite:
+      return "write";
+    case OpKind::kFlush:
+      return "flush";
+    case OpKind::kDiscard:
+      return "discard";
   }
   return "?";
 }
@@ -39,12 +43,12 @@ struct IoSpec {
 
 // One I/O as a backend sees it: the spec plus the buffer and a tag for the completion.
 struct IoRequest {
-  std::uint64_t tag = 0;  // opaque to the backend, echoed in the completion
+  std::uint64_t tag = 0;    // opaque to the backend, echoed in the completion
   std::uint32_t image = 0;  // run-wide image index (as in Prepare's list)
   OpKind op = OpKind::kRead;
   std::uint64_t offset = 0;
   std::uint32_t length = 0;
-  void* buffer = nullptr;  // aligned to the backend's alignment, length bytes
+  void* buffer = nullptr;          // aligned to the backend's alignment, length bytes
   std::int32_t buffer_index = -1;  // index of a registered buffer, or -1
 };
 

@@ -9,12 +9,12 @@
 namespace healbench {
 
 enum class ErrorCode {
-  kBadInput,       // scenario, CLI value, size, path the user gave: exit 2
-  kNotSupported,   // a feature or operation this build/backend does not have: exit 2
-  kIo,             // an I/O or system call failed: exit 3
-  kUnavailable,    // a server, device or library could not be reached: exit 3
-  kTimeout,        // a bounded wait ran out: exit 3
-  kInternal,       // a bug in healbench: exit 3
+  kBadInput,      // scenario, CLI value, size, path the user gave: exit 2
+  kNotSupported,  // a feature or operation this build/backend does not have: exit 2
+  kIo,            // an I/O or system call failed: exit 3
+  kUnavailable,   // a server, device or library could not be reached: exit 3
+  kTimeout,       // a bounded wait ran out: exit 3
+  kInternal,      // a bug in healbench: exit 3
 };
 
 struct Error {
@@ -22,7 +22,9 @@ struct Error {
   std::string message;
 };
 
-inline Error MakeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error MakeError(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 // Process exit code for an error, as DESIGN.md fixes it: 2 bad input, 3 infrastructure.
 inline int ExitCodeFor(const Error& e) {
@@ -32,7 +34,7 @@ inline int ExitCodeFor(const Error& e) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -54,7 +56,8 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error)
+      : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
   const Error& error() const { return error_; }

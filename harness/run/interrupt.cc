@@ -1,9 +1,8 @@
 // Signal handling for graceful early end. See interrupt.h.
 #include "harness/run/interrupt.h"
 
-#include <csignal>
-
 #include <atomic>
+#include <csignal>
 
 namespace healbench {
 namespace {

@@ -49,7 +49,8 @@ report::IntervalRow IntervalAggregator::MakeRow(std::int64_t index, const Pendin
 }
 
 std::vector<report::IntervalRow> IntervalAggregator::TakeReady(std::int64_t below_index, bool force,
-                                                               std::uint32_t inflight_now, double oldest_age_s,
+                                                               std::uint32_t inflight_now,
+                                                               double oldest_age_s,
                                                                const std::string& phase) {
   std::vector<report::IntervalRow> out;
   while (next_emit_ < below_index) {

@@ -14,14 +14,16 @@ namespace healbench {
 
 class IntervalAggregator {
  public:
-  IntervalAggregator(Nanos interval_ns, std::size_t workers) : interval_ns_(interval_ns), workers_(workers) {}
+  IntervalAggregator(Nanos interval_ns, std::size_t workers)
+      : interval_ns_(interval_ns), workers_(workers) {}
 
   void Add(int worker, const IntervalReport& report);
   // Rows for intervals < index that are not yet emitted, completed with the live values.
   // A row is emitted once every worker reported it, or when force is set (a late worker's
   // counts are then added to the row without changing its percentiles).
-  std::vector<report::IntervalRow> TakeReady(std::int64_t below_index, bool force, std::uint32_t inflight_now,
-                                             double oldest_age_s, const std::string& phase);
+  std::vector<report::IntervalRow> TakeReady(std::int64_t below_index, bool force,
+                                             std::uint32_t inflight_now, double oldest_age_s,
+                                             const std::string& phase);
   // Every row emitted so far, in order.
   const std::vector<report::IntervalRow>& rows() const { return rows_; }
   std::vector<report::IntervalRow>& mutable_rows() { return rows_; }

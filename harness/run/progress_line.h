@@ -18,13 +18,15 @@ class ProgressLine {
   ProgressLine& operator=(const ProgressLine&) = delete;
 
   // Draws the line for the latest interval row plus live values read just now.
-  void Update(Nanos elapsed_ns, const report::IntervalRow& last, std::uint32_t inflight, Nanos oldest_age_ns);
+  void Update(Nanos elapsed_ns, const report::IntervalRow& last, std::uint32_t inflight,
+              Nanos oldest_age_ns);
   // Ends the line (newline) so later output starts clean.
   void Finish();
 
   // The text of a line, for tests and for the non-TTY log.
   static std::string Format(Nanos elapsed_ns, Nanos total_ns, Nanos stall_threshold_ns,
-                            const report::IntervalRow& last, std::uint32_t inflight, Nanos oldest_age_ns);
+                            const report::IntervalRow& last, std::uint32_t inflight,
+                            Nanos oldest_age_ns);
 
  private:
   Nanos total_ns_;

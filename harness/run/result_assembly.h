@@ -21,15 +21,16 @@ struct PhaseSpan {
 
 struct AssemblyInput {
   const std::vector<std::unique_ptr<Worker>>* workers = nullptr;
-  std::vector<PhaseSpan> phases;                 // in order; workers' phase index matches
-  std::vector<std::string> image_names;          // by run-wide image index
+  std::vector<PhaseSpan> phases;         // in order; workers' phase index matches
+  std::vector<std::string> image_names;  // by run-wide image index
   Nanos run_start_ns = 0;
-  Nanos run_end_ns = 0;                          // absolute
-  std::map<std::string, double> slo;             // scenario [slo]
+  Nanos run_end_ns = 0;                       // absolute
+  std::map<std::string, double> slo;          // scenario [slo]
+  Nanos stall_threshold_ns = 500 * kNsPerMs;  // a stall is seen this long after it starts
 };
 
-// Fills result.totals, phases, stalls*, derived, slo_checks. Rows (timeseries) must already
-// be in result.timeseries (stall in-flight peaks are read from them).
+// Fills result.totals, phases, stalls*, derived, slo_checks. Rows (timeseries) and events
+// must already be in the result (stall in-flight peaks and causes are read from them).
 void AssembleMeasurements(const AssemblyInput& in, report::RunResult* result);
 
 }  // namespace healbench

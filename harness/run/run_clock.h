@@ -12,8 +12,8 @@ namespace healbench {
 
 struct RunControl {
   Nanos start_ns = 0;
-  std::atomic<Nanos> end_ns{0};        // planned end; moved earlier by Ctrl-C or an abort
-  std::atomic<bool> stop{false};       // stop submitting now
+  std::atomic<Nanos> end_ns{0};         // planned end; moved earlier by Ctrl-C or an abort
+  std::atomic<bool> stop{false};        // stop submitting now
   std::atomic<std::uint32_t> phase{0};  // index into the run's phase list
 };
 

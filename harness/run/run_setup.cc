@@ -25,11 +25,10 @@ Result<WorkloadParams> ResolveWorkload(const WorkloadSection& w) {
 
 Result<void> CheckSupported(const Scenario& s) {
   auto refuse = [&](const std::string& what) {
-    return MakeError(ErrorCode::kNotSupported, s.source + ": " + what + " is not implemented in this version of healbench");
+    return MakeError(ErrorCode::kNotSupported,
+                     s.source + ": " + what + " is not implemented in this version of healbench");
   };
   if (s.workload.verify) return refuse("workload.verify (write verification)");
-  if (s.has_faults) return refuse("[[fault]] (the fault timeline)");
-  if (s.has_nodes) return refuse("[nodes.*] (fault injectors)");
   if (s.has_probe) return refuse("[probe] (sync-state probes)");
   return Ok();
 }
@@ -50,7 +49,8 @@ Result<std::string> PrepareOutDir(const Scenario& s, const std::string& out_over
     return MakeError(ErrorCode::kBadInput, "results directory " + dir + ": " + ec.message());
   }
   if (!std::filesystem::is_directory(dir)) {
-    return MakeError(ErrorCode::kBadInput, "results directory " + dir + ": exists and is not a directory");
+    return MakeError(ErrorCode::kBadInput,
+                     "results directory " + dir + ": exists and is not a directory");
   }
   return dir;
 }

@@ -16,14 +16,20 @@
 #include "backends/backend_registry.h"
 #include "harness/core/build_info.h"
 #include "harness/core/units.h"
+#include "harness/faults/injector_factory.h"
+#include "harness/faults/netfilter_injector.h"
+#include "harness/run/event_recorder.h"
+#include "harness/run/fault_timeline.h"
 #include "harness/run/interrupt.h"
 #include "harness/run/interval_aggregator.h"
+#include "harness/run/phase_tracker.h"
 #include "harness/run/progress_line.h"
 #include "harness/run/result_assembly.h"
 #include "harness/run/run_setup.h"
 #include "harness/run/worker.h"
 #include "harness/scenario/scenario_loader.h"
 #include "reports/atomic_file.h"
+#include "reports/html_report.h"
 #include "reports/results_json.h"
 #include "reports/terminal_summary.h"
 #include "reports/timeseries_csv.h"
@@ -60,34 +66,13 @@ report::Resources ReadResources() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   report::Resources r;
-  r.cpu_user_s = static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
-  r.cpu_sys_s = static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
+  r.cpu_user_s =
+      static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
+  r.cpu_sys_s =
+      static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
   r.max_rss_kib = static_cast<std::uint64_t>(ru.ru_maxrss);
   return r;
 }
-
-class EventRecorder {
- public:
-  EventRecorder(report::RunResult* r, report::EventLog* log, Nanos start) : r_(r), log_(log), start_(start) {}
-  void Add(const std::string& kind, const std::string& action, bool ok, const std::string& detail,
-           Nanos at_ns, std::optional<Nanos> end_ns = std::nullopt) {
-    report::Event e;
-    e.id = static_cast<int>(r_->events.size()) + 1;
-    e.t_s = NsToSeconds(at_ns - start_);
-    if (end_ns) e.end_s = NsToSeconds(*end_ns - start_);
-    e.kind = kind;
-    e.action = action;
-    e.ok = ok;
-    e.detail = detail;
-    r_->events.push_back(e);
-    log_->Append(report::EventToJson(e));
-  }
-
- private:
-  report::RunResult* r_;
-  report::EventLog* log_;
-  Nanos start_;
-};
 
 }  // namespace
 
@@ -98,12 +83,15 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
 
   const BackendEntry* entry = FindBackend(scenario.backend.kind);
   if (entry == nullptr) {
-    return MakeError(ErrorCode::kBadInput, scenario.source + ": backend.kind \"" + scenario.backend.kind + "\" is unknown");
+    return MakeError(ErrorCode::kBadInput, scenario.source + ": backend.kind \"" +
+                                               scenario.backend.kind + "\" is unknown");
   }
   if (std::string why = entry->unavailable_reason(); !why.empty()) {
-    return MakeError(ErrorCode::kNotSupported, "backend.kind = \"" + entry->name + "\" is not available: " + why);
+    return MakeError(ErrorCode::kNotSupported,
+                     "backend.kind = \"" + entry->name + "\" is not available: " + why);
   }
-  BackendConfig bc{scenario.backend.kind, scenario.backend.path, scenario.backend.direct, scenario.backend.options};
+  BackendConfig bc{scenario.backend.kind, scenario.backend.path, scenario.backend.direct,
+                   scenario.backend.options};
   auto backend_or = entry->make(bc);
   if (!backend_or.ok()) return backend_or.error();
   std::unique_ptr<Backend> backend = std::move(*backend_or);
@@ -114,23 +102,32 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   for (const BlockSizeWeight& b : params->bs) {
     if (b.bytes % caps.alignment != 0) {
       return MakeError(ErrorCode::kBadInput,
-                       scenario.source + ": workload.bs " + FormatSizeExact(b.bytes) + " is not a multiple of " +
-                           std::to_string(caps.alignment) + " bytes, which backend \"" + backend->Kind() +
-                           "\" needs" + (scenario.backend.direct ? " for O_DIRECT (set backend.direct = false for buffered I/O)" : ""));
+                       scenario.source + ": workload.bs " + FormatSizeExact(b.bytes) +
+                           " is not a multiple of " + std::to_string(caps.alignment) +
+                           " bytes, which backend \"" + backend->Kind() + "\" needs" +
+                           (scenario.backend.direct
+                                ? " for O_DIRECT (set backend.direct = false for buffered I/O)"
+                                : ""));
     }
     max_bs = std::max(max_bs, b.bytes);
   }
   if (scenario.images.size_bytes < max_bs) {
-    return MakeError(ErrorCode::kBadInput, scenario.source + ": images.size " + FormatSizeExact(scenario.images.size_bytes) +
-                                               " is smaller than the largest block size " + FormatSizeExact(max_bs));
+    return MakeError(ErrorCode::kBadInput, scenario.source + ": images.size " +
+                                               FormatSizeExact(scenario.images.size_bytes) +
+                                               " is smaller than the largest block size " +
+                                               FormatSizeExact(max_bs));
   }
   if (!caps.flush && params->fsync_every > 0) {
-    return MakeError(ErrorCode::kNotSupported, "backend \"" + backend->Kind() + "\" cannot flush, but the workload flushes (workload.fsync_every)");
+    return MakeError(ErrorCode::kNotSupported,
+                     "backend \"" + backend->Kind() +
+                         "\" cannot flush, but the workload flushes (workload.fsync_every)");
   }
 
-  const std::uint64_t seed = scenario.run.seed ? *scenario.run.seed : std::random_device{}() * 0x100000001ull % 1000000000ull;
-  fprintf(stdout, "healbench: seed %llu (replay with --set run.seed=%llu)\n", static_cast<unsigned long long>(seed),
-          static_cast<unsigned long long>(seed));
+  const std::uint64_t seed = scenario.run.seed
+                                 ? *scenario.run.seed
+                                 : std::random_device{}() * 0x100000001ull % 1000000000ull;
+  fprintf(stdout, "healbench: seed %llu (replay with --set run.seed=%llu)\n",
+          static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
   fflush(stdout);
 
   std::vector<ImageSpec> specs;
@@ -138,11 +135,19 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   for (std::uint32_t i = 0; i < scenario.images.count; ++i) {
     specs.push_back({scenario.images.prefix + "-" + std::to_string(i), image_size});
   }
+  // Injectors first: a node that cannot be faulted must stop the run before it starts.
+  std::map<std::string, std::unique_ptr<Injector>> injectors;
+  bool uses_netfilter = false;
+  for (const auto& [name, node] : scenario.nodes) {
+    auto inj = MakeInjector(node);
+    if (!inj.ok()) return inj.error();
+    uses_netfilter = uses_netfilter || node.injector == "netfilter";
+    injectors[name] = std::move(*inj);
+  }
   auto prepared = backend->Prepare(specs);
   if (!prepared.ok()) return prepared.error();
   auto out_dir = PrepareOutDir(scenario, options.out_override);
   if (!out_dir.ok()) return out_dir.error();
-
 
   // Threads: one per core by default, never more than images.
   std::uint32_t threads = scenario.run.threads;
@@ -156,17 +161,26 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
 
   report::EventLog log;
   std::string log_error;
-  if (!log.Open(*out_dir + "/events.jsonl", &log_error)) return MakeError(ErrorCode::kBadInput, log_error);
+  if (!log.Open(*out_dir + "/events.jsonl", &log_error))
+    return MakeError(ErrorCode::kBadInput, log_error);
 
   RunControl control;
   InstallInterruptHandlers();
   control.start_ns = MonotonicNs();
   control.end_ns.store(control.start_ns + scenario.run.duration_ns);
   result.context = MakeContext(scenario, seed, static_cast<int>(threads));
-  EventRecorder events(&result, &log, control.start_ns);
-  events.Add("run", "start", true,
-             "backend " + backend->Kind() + ", " + std::to_string(scenario.images.count) + " image(s) of " +
-                 FormatBytes(image_size) + ", profile " + params->profile + ", " + std::to_string(threads) + " thread(s)",
+  EventRecorder events(&log, control.start_ns);
+  PhaseTracker phases(&control);
+  if (uses_netfilter) {
+    for (const std::string& t : RemoveStaleNetfilterTables()) {
+      events.Add("cleanup", "netfilter", "", true,
+                 "removed table " + t + " left by a run that died", control.start_ns);
+    }
+  }
+  events.Add("run", "start", "", true,
+             "backend " + backend->Kind() + ", " + std::to_string(scenario.images.count) +
+                 " image(s) of " + FormatBytes(image_size) + ", profile " + params->profile + ", " +
+                 std::to_string(threads) + " thread(s)",
              control.start_ns);
 
   std::vector<std::uint64_t> sizes(specs.size(), image_size);
@@ -187,11 +201,13 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   }
   std::vector<std::thread> threads_v;
   for (auto& w : workers) threads_v.emplace_back([worker = w.get()] { worker->Run(); });
+  FaultTimeline timeline(scenario.faults, std::move(injectors), seed, &control, &events, &phases);
+  timeline.Start();
 
   // Sampler loop.
   IntervalAggregator agg(scenario.run.interval_ns, workers.size());
-  ProgressLine progress(scenario.run.duration_ns, scenario.run.stall_threshold_ns, options.progress);
-  const std::string phase_name = "baseline";
+  ProgressLine progress(scenario.run.duration_ns, scenario.run.stall_threshold_ns,
+                        options.progress);
   std::int64_t next_index = 0;
   bool interrupted = false;
   std::optional<Error> failure;
@@ -211,7 +227,8 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     std::uint32_t inflight;
     Nanos age;
     live(MonotonicNs(), &inflight, &age);
-    for (const report::IntervalRow& row : agg.TakeReady(below, force, inflight, NsToSeconds(age), phase_name)) {
+    for (const report::IntervalRow& row :
+         agg.TakeReady(below, force, inflight, NsToSeconds(age), phases.Current())) {
       progress.Update(static_cast<Nanos>(row.t_s * 1e9), row, inflight, age);
     }
   };
@@ -229,15 +246,18 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
       interrupted = true;
       control.stop.store(true);
       control.end_ns.store(now);
-      events.Add("run", "interrupt", true, "interrupted by signal: ending early, results cover the time that ran", now);
+      events.Add("run", "interrupt", "", true,
+                 "interrupted by signal: ending early, results cover the time that ran", now);
     }
     if (all_done) break;
+    if (control.stop.load() || now >= control.end_ns.load()) timeline.RequestStop();
     const Nanos elapsed = now - control.start_ns;
     const std::int64_t boundary = elapsed / scenario.run.interval_ns;  // intervals fully ended
     if (boundary > next_index) {
       // Emit complete rows at once, late ones after the grace period.
       collect(boundary, false);
-      const Nanos grace_over = control.start_ns + boundary * scenario.run.interval_ns + kIntervalGraceNs;
+      const Nanos grace_over =
+          control.start_ns + boundary * scenario.run.interval_ns + kIntervalGraceNs;
       if (now >= grace_over) {
         collect(boundary, true);
         next_index = boundary;
@@ -255,16 +275,22 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   // A worker whose I/O never completed cannot end its thread: the kernel holds the thread
   // until that I/O returns. Results do not wait for it; such threads are left to finish.
   for (std::size_t i = 0; i < threads_v.size(); ++i) {
-    if (workers[i]->abandoned() > 0) threads_v[i].detach();
-    else threads_v[i].join();
+    if (workers[i]->abandoned() > 0)
+      threads_v[i].detach();
+    else
+      threads_v[i].join();
   }
   Nanos run_end = control.start_ns;
   for (auto& w : workers) {
     if (w->failure() && !failure) failure = w->failure();
   }
   run_end = std::max(MonotonicNs(), control.start_ns);
+  // Measurement is over: stop the timeline and undo every fault still in force.
+  timeline.Stop();
+  timeline.UndoAll();
   // Everything the workers reported, including the partial last interval.
-  const std::int64_t last = (run_end - control.start_ns + scenario.run.interval_ns - 1) / scenario.run.interval_ns;
+  const std::int64_t last =
+      (run_end - control.start_ns + scenario.run.interval_ns - 1) / scenario.run.interval_ns;
   collect(std::max<std::int64_t>(last, 1), true);
   progress.Finish();
   RestoreInterruptHandlers();
@@ -273,27 +299,38 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   result.interrupted = interrupted;
   result.timeseries = agg.rows();
   // The last row may cover a partial interval: clamp its end time to the run's end.
-  if (!result.timeseries.empty()) result.timeseries.back().t_s = std::min(result.timeseries.back().t_s, result.duration_s);
+  if (!result.timeseries.empty())
+    result.timeseries.back().t_s = std::min(result.timeseries.back().t_s, result.duration_s);
 
   std::uint32_t abandoned = 0;
   for (auto& w : workers) {
     abandoned += w->abandoned();
     if (!w->first_io_error().empty()) {
-      events.Add("io", "error", false, "first I/O error of worker " + std::to_string(&w - &workers[0]) + ": " + w->first_io_error(), run_end);
+      events.Add("io", "error", "", false,
+                 "first I/O error of worker " + std::to_string(&w - &workers[0]) + ": " +
+                     w->first_io_error(),
+                 run_end);
     }
   }
   if (abandoned > 0) {
-    events.Add("io", "abandoned", false,
-               std::to_string(abandoned) + " I/O(s) still in flight " + FormatDuration(scenario.run.drain_timeout_ns) +
+    events.Add("io", "abandoned", "", false,
+               std::to_string(abandoned) + " I/O(s) still in flight " +
+                   FormatDuration(scenario.run.drain_timeout_ns) +
                    " after the run ended; reported as open stalls",
                run_end);
   }
-  if (failure) events.Add("backend", "failure", false, failure->message, run_end);
-  events.Add("run", "end", !failure, interrupted ? "interrupted" : "completed", run_end);
+  if (failure) events.Add("backend", "failure", "", false, failure->message, run_end);
+  events.Add("run", "end", "", !failure && !timeline.Aborted(),
+             interrupted          ? "interrupted"
+             : timeline.Aborted() ? "aborted by a failed fault step"
+                                  : "completed",
+             run_end);
+  result.events = events.Snapshot();
 
   AssemblyInput in;
   in.workers = &workers;
-  in.phases.push_back({phase_name, 0, run_end - control.start_ns});
+  in.phases = phases.Spans(run_end);
+  in.stall_threshold_ns = scenario.run.stall_threshold_ns;
   in.image_names = result.images;
   in.run_start_ns = control.start_ns;
   in.run_end_ns = run_end;
@@ -303,8 +340,11 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   log.Close();
 
   std::string err;
-  if (!report::WriteFileAtomically(*out_dir + "/results.json", report::ResultsJsonText(result), &err) ||
-      !report::WriteFileAtomically(*out_dir + "/timeseries.csv", report::TimeseriesCsv(result), &err)) {
+  if (!report::WriteFileAtomically(*out_dir + "/results.json", report::ResultsJsonText(result),
+                                   &err) ||
+      !report::WriteFileAtomically(*out_dir + "/timeseries.csv", report::TimeseriesCsv(result),
+                                   &err) ||
+      !report::WriteFileAtomically(*out_dir + "/report.html", report::HtmlReport(result), &err)) {
     fprintf(stderr, "healbench: %s\n", err.c_str());
     outcome.exit_code = 3;
   }
@@ -314,6 +354,10 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   }
   if (failure) {
     fprintf(stderr, "healbench: backend failure during the run: %s\n", failure->message.c_str());
+    outcome.exit_code = 3;
+  } else if (timeline.Aborted()) {
+    fprintf(stderr,
+            "healbench: a fault step failed with on_timeout = \"abort\"; the run ended early\n");
     outcome.exit_code = 3;
   } else if (outcome.exit_code == 0 && !report::SloPass(result)) {
     outcome.exit_code = 1;

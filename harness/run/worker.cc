@@ -153,9 +153,14 @@ void Worker::Run() {
 
   const Nanos start = control_->start_ns;
   for (std::uint32_t g : config_.images) {
-    Impl::ImageState st{g, ImageStream(p, g, config_.image_sizes[g], config_.alignment, config_.seed), {}, start, {}, 0, 0};
+    Impl::ImageState st{
+        g,  ImageStream(p, g, config_.image_sizes[g], config_.alignment, config_.seed),
+        {}, start,
+        {}, 0,
+        0};
     if (config_.rate_per_image) {
-      st.arrivals.emplace(*config_.rate_per_image, p.spacing, config_.seed ^ (0x9e3779b97f4a7c15ull * (g + 1)));
+      st.arrivals.emplace(*config_.rate_per_image, p.spacing,
+                          config_.seed ^ (0x9e3779b97f4a7c15ull * (g + 1)));
       st.next_arrival_ns = start + st.arrivals->NextNs();
     }
     s.images.push_back(std::move(st));
@@ -208,8 +213,9 @@ void Worker::Run() {
       ++ps.ops[op].errors;
       ++s.current.ops[op].errors;
       if (first_io_error_.empty()) {
-        first_io_error_ = std::string(OpName(sl.op)) + " on image " + std::to_string(im.global) + ": " +
-                          std::strerror(static_cast<int>(-c.result)) + " [errno " + std::to_string(-c.result) + "]";
+        first_io_error_ = std::string(OpName(sl.op)) + " on image " + std::to_string(im.global) +
+                          ": " + std::strerror(static_cast<int>(-c.result)) + " [errno " +
+                          std::to_string(-c.result) + "]";
       }
       return;
     }
@@ -223,8 +229,12 @@ void Worker::Run() {
     s.current.latency.Record(latency);
   };
 
-  auto reap = [&](std::size_t min_complete, Nanos timeout) -> bool {
-    auto n = s.queue->Reap(s.completions, min_complete, timeout);
+  // Submits the batch (if any) and reaps, in one backend call: one system call per round
+  // where the backend can do both at once. The completion time of the whole batch is read
+  // right after the call returns.
+  auto submit_and_reap = [&](std::span<const IoRequest> submit, std::size_t min_complete,
+                             Nanos timeout) -> bool {
+    auto n = s.queue->SubmitAndReap(submit, s.completions, min_complete, timeout);
     if (!n.ok()) {
       failure_ = n.error();
       return false;
@@ -237,7 +247,9 @@ void Worker::Run() {
   // Main loop: fill, submit, reap.
   while (true) {
     Nanos now = MonotonicNs();
-    if (control_->stop.load(std::memory_order_relaxed) || now >= control_->end_ns.load(std::memory_order_relaxed)) break;
+    if (control_->stop.load(std::memory_order_relaxed) ||
+        now >= control_->end_ns.load(std::memory_order_relaxed))
+      break;
     close_intervals(now);
 
     s.batch.clear();
@@ -280,22 +292,17 @@ void Worker::Run() {
         im.pending.reset();
       }
     }
-    if (!s.batch.empty()) {
-      if (auto rc = s.queue->Submit(s.batch); !rc.ok()) {
-        failure_ = rc.error();
-        break;
-      }
-    }
     s.current.inflight_max = std::max(s.current.inflight_max, inflight);
     publish(now);
 
-    next_event = std::min({next_event, s.next_interval_end_ns, control_->end_ns.load(std::memory_order_relaxed)});
+    next_event = std::min(
+        {next_event, s.next_interval_end_ns, control_->end_ns.load(std::memory_order_relaxed)});
     const Nanos wait = std::max<Nanos>(0, next_event - MonotonicNs());
-    if (inflight == 0) {
+    if (inflight == 0) {  // so the batch is empty too
       std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
       continue;
     }
-    if (!reap(1, wait)) break;
+    if (!submit_and_reap(s.batch, 1, wait)) break;
     publish(MonotonicNs());
   }
 
@@ -304,7 +311,7 @@ void Worker::Run() {
   while (inflight > 0 && !failure_) {
     const Nanos left = drain_deadline - MonotonicNs();
     if (left <= 0) break;
-    if (!reap(1, std::min(left, kMaxWaitNs))) break;
+    if (!submit_and_reap({}, 1, std::min(left, kMaxWaitNs))) break;
     publish(MonotonicNs());
   }
   Nanos end = MonotonicNs();

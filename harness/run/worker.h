@@ -42,15 +42,15 @@ struct IntervalReport {
 
 struct WorkerConfig {
   int index = 0;
-  std::vector<std::uint32_t> images;          // run-wide image indexes
-  std::vector<std::uint64_t> image_sizes;     // bytes, by run-wide index
+  std::vector<std::uint32_t> images;       // run-wide image indexes
+  std::vector<std::uint64_t> image_sizes;  // bytes, by run-wide index
   WorkloadParams params;
   std::uint32_t alignment = 4096;
   std::uint64_t seed = 0;
   Nanos interval_ns = kNsPerSec;
   Nanos stall_threshold_ns = 500 * kNsPerMs;
   Nanos drain_timeout_ns = 2 * kNsPerSec;
-  std::optional<double> rate_per_image;       // open loop: IOPS per image
+  std::optional<double> rate_per_image;  // open loop: IOPS per image
 };
 
 class Worker {

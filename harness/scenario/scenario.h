@@ -53,6 +53,47 @@ struct WorkloadSection {
   bool verify = false;
 };
 
+// An argv to run (or, when shell is set, one shell command line in argv[0]).
+struct CommandLine {
+  std::vector<std::string> argv;
+  bool shell = false;
+};
+
+// One [[fault]] step of the timeline. Exactly one of at / after / wait_until is set.
+struct FaultStep {
+  int line = 0;                   // line in the scenario file; 0 when from --set
+  std::optional<Nanos> at_ns;     // from run start
+  std::optional<Nanos> after_ns;  // from the end of the previous step
+  // at/after = "random(A,B)": drawn from the run's seed, uniformly in [A, B].
+  std::optional<std::pair<Nanos, Nanos>> random_ns;
+  std::string wait_until;  // "in_sync" | "safe_to_stop:NODE"
+  std::string action;      // empty for a wait step
+  std::string node;
+  CommandLine command;                // for action = "command"
+  Nanos timeout_ns = 60 * kNsPerSec;  // how long the action or wait may take
+  bool abort_on_timeout = false;      // on_timeout = "abort": end the run when it fails
+  bool valid = true;                  // false when the loader reported a problem with it
+};
+
+// [nodes.NAME]: how faults reach one node.
+struct NodeSpec {
+  std::string name;
+  std::string injector;                         // command | signal | proxy | netfilter
+  std::map<std::string, CommandLine> commands;  // command injector: action -> command;
+                                                // signal injector: "restart"
+  int pid = 0;                                  // signal
+  std::string pidfile;                          // signal
+  std::optional<CommandLine> pid_command;       // signal
+  std::string listen, upstream;                 // proxy
+  std::string partition_mode =
+      "blackhole";                      // proxy: what partition does: blackhole | delay | bandwidth
+  Nanos delay_ns = 0, jitter_ns = 0;    // proxy, partition_mode = "delay"
+  std::uint64_t bandwidth_bytes_s = 0;  // proxy, partition_mode = "bandwidth"
+  std::string host;                     // netfilter
+  int port = 0;                         // netfilter
+  Nanos timeout_ns = 30 * kNsPerSec;    // each injector command
+};
+
 struct Scenario {
   std::string source;  // file path, or "--set" when there is no file
   RunSection run;
@@ -70,6 +111,8 @@ struct Scenario {
   std::map<std::string, std::map<std::string, std::string>> raw_nodes;  // [nodes.NAME]
   std::vector<std::map<std::string, std::string>> raw_faults;           // [[fault]], in order
   std::map<std::string, std::string> raw_probe;                         // [probe]
+  std::vector<FaultStep> faults;                                        // [[fault]], checked
+  std::map<std::string, NodeSpec> nodes;                                // [nodes.NAME], checked
 };
 
 }  // namespace healbench

@@ -46,7 +46,8 @@ const std::vector<std::string> kWorkloadKeys = {"profile",    "bs",          "re
                                                 "random_pct", "iodepth",     "rate_iops",
                                                 "spacing",    "fsync_every", "verify"};
 const std::vector<std::string> kFaultKeys = {"at",   "after",   "wait_until", "action",
-                                             "node", "command", "timeout"};
+                                             "node", "command", "timeout",    "on_timeout"};
+const std::vector<std::string> kInjectorKinds = {"command", "signal", "proxy", "netfilter"};
 const std::vector<std::string> kFaultActions = {"disconnect",     "reconnect", "partition",
                                                 "heal_partition", "freeze",    "thaw",
                                                 "kill",           "restart",   "command"};
@@ -207,6 +208,10 @@ class Loader {
   void LoadWorkload(const toml::table& t, WorkloadSection& workload);
   void LoadNodes(const toml::table& t, Scenario& s);
   void LoadFaults(const toml::node& node, Scenario& s);
+  void CheckTimeline(const toml::table& root, Scenario& s);
+  std::optional<CommandLine> Command(const toml::node& v, const std::string& key);
+  std::optional<Nanos> When(const toml::node& v, const std::string& key,
+                            std::optional<std::pair<Nanos, Nanos>>* random);
   void LoadProbe(const toml::table& t, Scenario& s);
   void LoadSlo(const toml::table& t, Scenario& s);
   std::map<std::string, std::string> RawTable(const toml::table& t);
@@ -772,13 +777,152 @@ std::map<std::string, std::string> Loader::RawTable(const toml::table& t) {
   return out;
 }
 
+std::optional<CommandLine> Loader::Command(const toml::node& v, const std::string& key) {
+  // A string is a shell command line (run by /bin/sh -c); an array is an argv, run as is.
+  if (const auto* str = v.as_string()) {
+    if (str->get().empty()) {
+      Fail(&v, key, "empty command");
+      return std::nullopt;
+    }
+    return CommandLine{{str->get()}, true};
+  }
+  const auto* a = v.as_array();
+  if (a == nullptr || a->empty() ||
+      !std::all_of(a->begin(), a->end(), [](const toml::node& e) { return e.is_string(); })) {
+    Fail(&v, key,
+         "expected an argv list of strings (or one shell command string), got " + Describe(v));
+    return std::nullopt;
+  }
+  CommandLine c;
+  for (const toml::node& e : *a) c.argv.push_back(e.as_string()->get());
+  return c;
+}
+
 void Loader::LoadNodes(const toml::table& t, Scenario& s) {
   s.has_nodes = true;
   for (auto&& [k, v] : t) {
-    const std::string key = "nodes." + std::string(k.str());
-    if (const toml::table* node = Table(v, key))
-      s.raw_nodes[std::string(k.str())] = RawTable(*node);
+    const std::string name(k.str());
+    const std::string base = "nodes." + name;
+    const toml::table* node = Table(v, base);
+    if (node == nullptr) continue;
+    s.raw_nodes[name] = RawTable(*node);
+    NodeSpec n;
+    n.name = name;
+    const std::size_t problems_before = problems_.size();
+    const toml::node* inj = node->get("injector");
+    if (inj == nullptr) {
+      Fail(node, base,
+           base + " needs injector = \"command\" | \"signal\" | \"proxy\" | \"netfilter\"",
+           /*name_key=*/false);
+      continue;
+    }
+    auto kind = Enum(*inj, base + ".injector", kInjectorKinds);
+    if (!kind) continue;
+    n.injector = *kind;
+    for (auto&& [nk, nv] : *node) {
+      const std::string key_name(nk.str());
+      const std::string key = base + "." + key_name;
+      if (key_name == "injector") continue;
+      if (key_name == "timeout") {
+        if (auto d = Duration(nv, key)) n.timeout_ns = *d;
+      } else if (n.injector == "command" && Contains(kFaultActions, key_name) &&
+                 key_name != "command") {
+        if (auto c = Command(nv, key)) n.commands[key_name] = *c;
+      } else if (n.injector == "command" && key_name == "command" && nv.is_table()) {
+        // The same as a table: command = { disconnect = [...], reconnect = [...] }.
+        for (auto&& [ak, av] : *nv.as_table()) {
+          const std::string action(ak.str());
+          if (!Contains(kFaultActions, action) || action == "command") {
+            UnknownKey(av, key + "." + action, key, kFaultActions);
+          } else if (auto c = Command(av, key + "." + action)) {
+            n.commands[action] = *c;
+          }
+        }
+      } else if (n.injector == "signal" && key_name == "pid") {
+        if (auto i = Integer(nv, key, 1, std::numeric_limits<int>::max()))
+          n.pid = static_cast<int>(*i);
+      } else if (n.injector == "signal" && key_name == "pidfile") {
+        if (auto str = String(nv, key)) n.pidfile = *str;
+      } else if (n.injector == "signal" && key_name == "pid_command") {
+        n.pid_command = Command(nv, key);
+      } else if (n.injector == "signal" && key_name == "restart") {
+        if (auto c = Command(nv, key)) n.commands["restart"] = *c;
+      } else if (n.injector == "proxy" && (key_name == "listen" || key_name == "upstream")) {
+        if (auto str = String(nv, key)) (key_name == "listen" ? n.listen : n.upstream) = *str;
+      } else if (n.injector == "proxy" && key_name == "partition_mode") {
+        if (auto e = Enum(nv, key, {"blackhole", "delay", "bandwidth"})) n.partition_mode = *e;
+      } else if (n.injector == "proxy" && (key_name == "delay" || key_name == "jitter")) {
+        if (auto d = Duration(nv, key)) (key_name == "delay" ? n.delay_ns : n.jitter_ns) = *d;
+      } else if (n.injector == "proxy" && key_name == "bandwidth") {
+        if (auto b = Size(nv, key)) n.bandwidth_bytes_s = *b;
+      } else if (n.injector == "netfilter" && key_name == "host") {
+        if (auto str = String(nv, key)) n.host = *str;
+      } else if (n.injector == "netfilter" && key_name == "port") {
+        if (auto i = Integer(nv, key, 1, 65535)) n.port = static_cast<int>(*i);
+      } else {
+        std::vector<std::string> known = {"injector", "timeout"};
+        if (n.injector == "command") {
+          for (const std::string& a : kFaultActions) {
+            if (a != "command") known.push_back(a);
+          }
+        } else if (n.injector == "signal") {
+          known.insert(known.end(), {"pid", "pidfile", "pid_command", "restart"});
+        } else if (n.injector == "proxy") {
+          known.insert(known.end(),
+                       {"listen", "upstream", "partition_mode", "delay", "jitter", "bandwidth"});
+        } else {
+          known.insert(known.end(), {"host", "port"});
+        }
+        UnknownKey(nv, key, base + " (injector " + n.injector + ")", known);
+      }
+    }
+    const int targets = (n.pid > 0 ? 1 : 0) + (n.pidfile.empty() ? 0 : 1) + (n.pid_command ? 1 : 0);
+    if (problems_.size() != problems_before) {
+      // A setting was wrong: that message says it; "needs X" would only repeat it.
+    } else if (n.injector == "signal" && targets != 1) {
+      Fail(node, base, base + ": a signal injector needs exactly one of pid, pidfile, pid_command",
+           false);
+    } else if (n.injector == "proxy" && (n.listen.empty() || n.upstream.empty())) {
+      Fail(node, base, base + ": a proxy injector needs listen and upstream (HOST:PORT)", false);
+    } else if (n.injector == "proxy" && n.partition_mode == "delay" && n.delay_ns == 0) {
+      Fail(node, base, base + ": partition_mode = \"delay\" needs delay (e.g. \"200ms\")", false);
+    } else if (n.injector == "proxy" && n.partition_mode == "bandwidth" &&
+               n.bandwidth_bytes_s == 0) {
+      Fail(node, base,
+           base +
+               ": partition_mode = \"bandwidth\" needs bandwidth (bytes per second, e.g. \"1MiB\")",
+           false);
+    } else if (n.injector == "netfilter" && (n.host.empty() || n.port == 0)) {
+      Fail(node, base, base + ": a netfilter injector needs host (an IP address) and port", false);
+    } else if (n.injector == "command" && n.commands.empty()) {
+      Fail(node, base, base + ": a command injector needs a command for at least one action",
+           false);
+    }
+    s.nodes[name] = n;
   }
+}
+
+std::optional<Nanos> Loader::When(const toml::node& v, const std::string& key,
+                                  std::optional<std::pair<Nanos, Nanos>>* random) {
+  // "random(A,B)": a time drawn from the run's seed, so a randomized schedule replays.
+  if (const auto* str = v.as_string(); str != nullptr && str->get().rfind("random(", 0) == 0) {
+    const std::string& text = str->get();
+    const std::size_t comma = text.find(',');
+    if (text.back() != ')' || comma == std::string::npos) {
+      Fail(&v, key, "expected random(MIN,MAX), e.g. random(30s,60s); got " + Quote(text));
+      return std::nullopt;
+    }
+    auto lo = ParseDuration(Trim(std::string_view(text).substr(7, comma - 7)));
+    auto hi =
+        ParseDuration(Trim(std::string_view(text).substr(comma + 1, text.size() - comma - 2)));
+    if (!lo.ok() || !hi.ok() || *hi < *lo) {
+      Fail(&v, key, "expected random(MIN,MAX) with MIN <= MAX durations; got " + Quote(text));
+      return std::nullopt;
+    }
+    *random = std::pair<Nanos, Nanos>{*lo, *hi};
+    return *lo;
+  }
+  return Duration(v, key);
 }
 
 void Loader::LoadFaults(const toml::node& node, Scenario& s) {
@@ -791,30 +935,55 @@ void Loader::LoadFaults(const toml::node& node, Scenario& s) {
   for (std::size_t i = 0; i < a->size(); ++i) {
     const toml::table& f = *a->get(i)->as_table();
     const std::string prefix = "fault[" + std::to_string(i) + "].";
+    FaultStep step;
+    step.line = static_cast<int>(f.source().begin.line);
     bool ok = true;
     for (auto&& [k, v] : f) {
       const std::string name(k.str());
       const std::string key = prefix + name;
-      if (name == "at" || name == "after" || name == "timeout") {
-        ok = Duration(v, key).has_value() && ok;
+      if (name == "at" || name == "after") {
+        auto d = When(v, key, &step.random_ns);
+        ok = d.has_value() && ok;
+        if (d) (name == "at" ? step.at_ns : step.after_ns) = *d;
+      } else if (name == "timeout") {
+        auto d = Duration(v, key);
+        ok = d.has_value() && ok;
+        if (d) step.timeout_ns = *d;
       } else if (name == "action") {
-        ok = Enum(v, key, kFaultActions).has_value() && ok;
-      } else if (name == "node" || name == "wait_until") {
-        ok = String(v, key).has_value() && ok;
+        auto e = Enum(v, key, kFaultActions);
+        ok = e.has_value() && ok;
+        if (e) step.action = *e;
+      } else if (name == "node") {
+        auto str = String(v, key);
+        ok = str.has_value() && ok;
+        if (str) step.node = *str;
+      } else if (name == "wait_until") {
+        auto str = String(v, key);
+        ok = str.has_value() && ok;
+        if (str && *str != "in_sync" && str->rfind("safe_to_stop:", 0) != 0) {
+          Fail(&v, key, "expected \"in_sync\" or \"safe_to_stop:NODE\", got " + Quote(*str));
+          ok = false;
+        } else if (str) {
+          step.wait_until = *str;
+        }
+      } else if (name == "on_timeout") {
+        auto e = Enum(v, key, {"continue", "abort"});
+        ok = e.has_value() && ok;
+        if (e) step.abort_on_timeout = *e == "abort";
       } else if (name == "command") {
-        // argv: an array of strings (or a single string for a shell command line)
-        const bool valid =
-            v.is_string() ||
-            (v.is_array() && std::all_of(v.as_array()->begin(), v.as_array()->end(),
-                                         [](const toml::node& e) { return e.is_string(); }));
-        if (!valid) Fail(&v, key, "expected an argv list of strings, got " + Describe(v));
-        ok = valid && ok;
+        auto c = Command(v, key);
+        ok = c.has_value() && ok;
+        if (c) step.command = *c;
       } else {
         UnknownKey(v, key, "[fault]", kFaultKeys);
         ok = false;
       }
     }
-    if (!ok) continue;
+    step.valid = false;  // until every check below passed
+    if (!ok) {
+      s.faults.push_back(step);
+      continue;
+    }
     const int when = (f.contains("at") ? 1 : 0) + (f.contains("after") ? 1 : 0) +
                      (f.contains("wait_until") ? 1 : 0);
     if (when != 1) {
@@ -826,8 +995,74 @@ void Loader::LoadFaults(const toml::node& node, Scenario& s) {
     } else if (!f.contains("wait_until") && !f.contains("action")) {
       Fail(&f, "fault[" + std::to_string(i) + "]",
            "fault[" + std::to_string(i) + "] needs an action", /*name_key=*/false);
+    } else if (step.action == "command" && step.command.argv.empty()) {
+      Fail(&f, prefix + "command",
+           "action = \"command\" needs command (an argv list or a shell string)");
+    } else if (!step.action.empty() && step.action != "command" && step.node.empty()) {
+      Fail(&f, prefix + "node",
+           "action = \"" + step.action + "\" needs node (a [nodes.NAME] name)");
+    } else {
+      step.valid = true;
     }
     s.raw_faults.push_back(RawTable(f));
+    s.faults.push_back(step);
+  }
+}
+
+// Checks across sections: every fault names a node the scenario can reach, and that node's
+// injector can do the action; waits need a probe.
+void Loader::CheckTimeline(const toml::table& root, Scenario& s) {
+  const toml::array* faults =
+      root.get("fault") != nullptr ? root.get("fault")->as_array() : nullptr;
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    const FaultStep& step = s.faults[i];
+    if (!step.valid) continue;  // already reported
+    const toml::node* table = faults != nullptr && i < faults->size() ? faults->get(i) : nullptr;
+    // Point at the key itself where the file has it.
+    auto at_key = [&](const char* key) -> const toml::node* {
+      const toml::node* k =
+          table != nullptr && table->is_table() ? table->as_table()->get(key) : nullptr;
+      return k != nullptr ? k : table;
+    };
+    const std::string prefix = "fault[" + std::to_string(i) + "].";
+    auto node_ok = [&](const std::string& node, const std::string& key) {
+      if (s.nodes.count(node) != 0) return true;
+      std::vector<std::string> names;
+      for (const auto& [n, spec] : s.nodes) names.push_back(n);
+      Fail(at_key(key.substr(key.rfind('.') + 1).c_str()), key,
+           "node " + Quote(node) + " is not defined: add a [nodes." + node +
+               "] section with its injector" +
+               (names.empty() ? std::string() : " (defined: " + JoinQuoted(names) + ")"));
+      return false;
+    };
+    if (!step.action.empty() && step.action != "command" && node_ok(step.node, prefix + "node")) {
+      const NodeSpec& n = s.nodes[step.node];
+      std::string why;
+      if (n.injector == "signal" && step.action != "freeze" && step.action != "thaw" &&
+          step.action != "kill" && step.action != "restart") {
+        why = "a signal injector can freeze, thaw, kill and restart";
+      } else if (n.injector == "signal" && step.action == "restart" &&
+                 n.commands.count("restart") == 0) {
+        why = "restart needs nodes." + n.name + ".restart (a command)";
+      } else if ((n.injector == "proxy" || n.injector == "netfilter") &&
+                 (step.action == "freeze" || step.action == "thaw" || step.action == "kill" ||
+                  step.action == "restart")) {
+        why =
+            "a " + n.injector + " injector can disconnect, reconnect, partition and heal_partition";
+      } else if (n.injector == "command" && n.commands.count(step.action) == 0) {
+        why = "nodes." + n.name + " has no command for " + step.action;
+      }
+      if (!why.empty())
+        Fail(at_key("action"), prefix + "action",
+             "node " + Quote(step.node) + " cannot " + step.action + ": " + why);
+    }
+    if (!step.wait_until.empty()) {
+      if (!s.has_probe)
+        Fail(at_key("wait_until"), prefix + "wait_until",
+             "wait_until needs a [probe] to read sync state from");
+      if (step.wait_until.rfind("safe_to_stop:", 0) == 0)
+        node_ok(step.wait_until.substr(13), prefix + "wait_until");
+    }
   }
 }
 
@@ -895,6 +1130,7 @@ Result<Scenario> Loader::Build(const toml::table& root) {
   } else if (const toml::table* t = backend->as_table()) {
     LoadBackend(*t, s.backend);
   }
+  CheckTimeline(root, s);
 
   if (problems_.empty()) return s;
   std::stable_sort(problems_.begin(), problems_.end(), [](const Problem& a, const Problem& b) {

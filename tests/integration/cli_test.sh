@@ -62,6 +62,6 @@ expect_exit 2 "$HB" run --set backend.kind=ref --set run.duration=1s --out "$WOR
 expect_contains "$ERR" "ref" "ref backend refused clearly"
 expect_exit 2 "$HB" run --set backend.kind=null --set run.duration=1s --metrics-listen 127.0.0.1:9000
 expect_contains "$ERR" "not implemented" "metrics refused clearly"
-expect_exit 2 "$HB" compare a.json b.json
-expect_contains "$ERR" "not implemented" "compare refused clearly"
+expect_exit 2 "$HB" compare "$WORK/a.json" "$WORK/b.json"
+expect_contains "$ERR" "$WORK/a.json" "compare names the unreadable file"
 pass "validate and refusals"

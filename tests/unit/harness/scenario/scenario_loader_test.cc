@@ -235,7 +235,9 @@ TEST_F(ScenarioLoaderTest, SetOverridesTheFileValue) {
 
 TEST_F(ScenarioLoaderTest, SetAddsKeysAndSectionsTheFileDoesNotHave) {
   Scenario s =
-      LoadOk(kNullBackend, {"slo.max_stall=2s", "nodes.node1.injector=proxy", "images.count=4"});
+      LoadOk(kNullBackend, {"slo.max_stall=2s", "nodes.node1.injector=proxy",
+                             "nodes.node1.listen=127.0.0.1:0", "nodes.node1.upstream=127.0.0.1:10809",
+                             "images.count=4"});
   EXPECT_EQ(s.slo.at("max_stall"), 2.0);
   EXPECT_TRUE(s.has_nodes);
   EXPECT_EQ(s.raw_nodes.at("node1").at("injector"), "'proxy'");
@@ -456,6 +458,7 @@ TEST_F(ScenarioLoaderTest, FaultStepsAreChecked) {
             "\"command\"");
   EXPECT_EQ(
       LoadError(b + "[[fault]]\nat = \"5s\"\naction = \"kill\"\n[[fault]]\naction = \"restart\"\n"),
+      "S:3: key fault[0].node: action = \"kill\" needs node (a [nodes.NAME] name)\n"
       "S:6: fault[1] needs exactly one of at, after, wait_until");
   EXPECT_EQ(LoadError(b + "[[fault]]\nwait_until = \"in_sync\"\naction = \"kill\"\n"),
             "S:5: key fault[0].action: a wait_until step has no action");
@@ -463,6 +466,70 @@ TEST_F(ScenarioLoaderTest, FaultStepsAreChecked) {
             std::string("S:4: key fault[0].after: invalid duration \"5x\": ") + kDurationHint);
   EXPECT_EQ(LoadError(b + "[[fault]]\nat = \"5s\"\nacton = \"kill\"\n"),
             "S:5: key fault[0].acton: unknown key in [[fault]] (did you mean \"action\"?)");
+}
+
+TEST_F(ScenarioLoaderTest, FaultOnAnUnknownNodeNamesTheNode) {
+  EXPECT_EQ(LoadError(std::string(kNullBackend) +
+                      "[nodes.a]\ninjector = \"signal\"\npid = 1\n[[fault]]\nat = \"1s\"\n"
+                      "action = \"freeze\"\nnode = \"b\"\n"),
+            "S:9: key fault[0].node: node \"b\" is not defined: add a [nodes.b] section with its "
+            "injector (defined: \"a\")");
+}
+
+TEST_F(ScenarioLoaderTest, ActionTheInjectorCannotDoIsRefused) {
+  EXPECT_EQ(LoadError(std::string(kNullBackend) +
+                      "[nodes.a]\ninjector = \"signal\"\npid = 1\n[[fault]]\nat = \"1s\"\n"
+                      "action = \"disconnect\"\nnode = \"a\"\n"),
+            "S:8: key fault[0].action: node \"a\" cannot disconnect: a signal injector can freeze, "
+            "thaw, kill and restart");
+  EXPECT_EQ(LoadError(std::string(kNullBackend) +
+                      "[nodes.a]\ninjector = \"command\"\nfreeze = [\"true\"]\n[[fault]]\n"
+                      "at = \"1s\"\naction = \"thaw\"\nnode = \"a\"\n"),
+            "S:8: key fault[0].action: node \"a\" cannot thaw: nodes.a has no command for thaw");
+}
+
+TEST_F(ScenarioLoaderTest, InjectorSettingsAreChecked) {
+  EXPECT_EQ(LoadError(std::string(kNullBackend) + "[nodes.a]\ninjector = \"signal\"\n"),
+            "S:3: nodes.a: a signal injector needs exactly one of pid, pidfile, pid_command");
+  EXPECT_EQ(LoadError(std::string(kNullBackend) + "[nodes.a]\npid = 3\n"),
+            "S:3: nodes.a needs injector = \"command\" | \"signal\" | \"proxy\" | \"netfilter\"");
+  EXPECT_EQ(LoadError(std::string(kNullBackend) +
+                      "[nodes.a]\ninjector = \"netfilter\"\nhost = \"127.0.0.1\"\nport = 70000\n"),
+            "S:6: key nodes.a.port: 70000 is out of range (1..65535)");
+}
+
+TEST_F(ScenarioLoaderTest, WaitUntilNeedsAProbe) {
+  EXPECT_EQ(LoadError(std::string(kNullBackend) + "[[fault]]\nwait_until = \"in_sync\"\n"),
+            "S:4: key fault[0].wait_until: wait_until needs a [probe] to read sync state from");
+}
+
+TEST_F(ScenarioLoaderTest, StructuredTimelineIsFilledIn) {
+  Scenario s = LoadOk(std::string(kNullBackend) + R"toml(
+[nodes.n1]
+injector = "command"
+freeze = ["ssh", "s1", "pkill -STOP glusterfsd"]
+thaw = "ssh s1 'pkill -CONT glusterfsd'"
+timeout = "5s"
+[[fault]]
+at = "random(10s,20s)"
+action = "freeze"
+node = "n1"
+[[fault]]
+after = "3s"
+action = "thaw"
+node = "n1"
+on_timeout = "abort"
+)toml");
+  ASSERT_EQ(s.faults.size(), 2u);
+  EXPECT_EQ(s.faults[0].random_ns->first, 10 * kNsPerSec);
+  EXPECT_EQ(s.faults[0].random_ns->second, 20 * kNsPerSec);
+  EXPECT_EQ(*s.faults[1].after_ns, 3 * kNsPerSec);
+  EXPECT_TRUE(s.faults[1].abort_on_timeout);
+  const NodeSpec& n = s.nodes.at("n1");
+  EXPECT_EQ(n.commands.at("freeze").argv.size(), 3u);
+  EXPECT_FALSE(n.commands.at("freeze").shell);
+  EXPECT_TRUE(n.commands.at("thaw").shell);
+  EXPECT_EQ(n.timeout_ns, 5 * kNsPerSec);
 }
 
 TEST_F(ScenarioLoaderTest, SloKeysAreChecked) {
@@ -587,6 +654,9 @@ verify = true
 [nodes.node1]
 injector = "command"
 command = { disconnect = ["iptables", "-A", "INPUT"], reconnect = ["iptables", "-D", "INPUT"] }
+[nodes.node2]
+injector = "signal"
+pid = 4242
 [[fault]]
 after = "10s"
 action = "disconnect"

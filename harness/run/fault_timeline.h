@@ -1,0 +1,66 @@
+// The fault timeline: runs the scenario's [[fault]] steps in order on its own thread —
+// at (from run start), after (from the previous step's end) — each action carried out by
+// its node's injector with a timeout and recorded as an event with start, end, output and
+// ok/failed. It moves the phase (a disruptive action -> degraded; the last undo ->
+// recovered) and, when the run ends or is interrupted, undoes every fault still in force.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/faults/injector.h"
+#include "harness/run/event_recorder.h"
+#include "harness/run/phase_tracker.h"
+#include "harness/run/run_clock.h"
+#include "harness/scenario/scenario.h"
+
+namespace healbench {
+
+class FaultTimeline {
+ public:
+  FaultTimeline(std::vector<FaultStep> steps,
+                std::map<std::string, std::unique_ptr<Injector>> injectors, std::uint64_t seed,
+                RunControl* control, EventRecorder* events, PhaseTracker* phases);
+  ~FaultTimeline();
+  FaultTimeline(const FaultTimeline&) = delete;
+  FaultTimeline& operator=(const FaultTimeline&) = delete;
+
+  void Start();
+  // Asks the thread to take no further step (returns at once).
+  void RequestStop();
+  // RequestStop, then waits for a step in progress (bounded by its timeout) and joins.
+  void Stop();
+  // Undoes every fault still in force (thaw, reconnect, heal_partition, restart), each as
+  // an event. Call after Stop().
+  void UndoAll();
+  // True when a failed step with on_timeout = "abort" ended the run.
+  bool Aborted() const { return aborted_.load(); }
+
+ private:
+  void Body();
+  bool SleepUntil(Nanos t);  // false when stopped first
+  void DoAction(const FaultStep& step, std::string_view why);
+
+  std::vector<FaultStep> steps_;
+  std::map<std::string, std::unique_ptr<Injector>> injectors_;
+  std::mt19937_64 rng_;
+  RunControl* control_;
+  EventRecorder* events_;
+  PhaseTracker* phases_;
+  std::set<std::pair<std::string, std::string>> in_force_;  // (node, disruptive action)
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::atomic<bool> aborted_{false};
+  std::thread thread_;
+};
+
+}  // namespace healbench
