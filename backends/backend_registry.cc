@@ -4,6 +4,7 @@
 
 #include "backends/file/file_backend.h"
 #include "backends/null/null_backend.h"
+#include "backends/refcluster/ref_backend.h"
 #ifdef HEALBENCH_HAVE_NBD
 #include "backends/nbd/nbd_backend.h"
 #endif
@@ -32,8 +33,11 @@ std::vector<BackendEntry> MakeRegistry() {
        [] { return std::string(); },
        [](const BackendConfig&) -> Result<std::unique_ptr<Backend>> { return MakeNullBackend(); }});
   const std::string later = "not implemented in this version of healbench";
-  r.push_back({"ref", "embedded reference cluster (client- or server-replicated nodes on loopback)",
-               [later] { return later; }, NotBuilt(later)});
+  r.push_back({"ref", "embedded reference cluster (client-replicated nodes on loopback)",
+               [] { return std::string(); },
+               [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
+                 return MakeRefBackend(c.options);
+               }});
 #ifdef HEALBENCH_HAVE_NBD
   r.push_back({"nbd", "NBD exports through libnbd (nbd://HOST:PORT/EXPORT, nbd+unix://)",
                [] { return std::string(); },

@@ -7,6 +7,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   fio python3 procps
   libnbd-dev nbdkit
+  nftables
+  prometheus-cpp-dev prometheus prometheus-pushgateway
   chromium
 )
 missing=()

@@ -12,8 +12,11 @@ int RunCommand(const std::vector<std::string>& args);
 int ValidateCommand(const std::vector<std::string>& args);
 int BackendsCommand(const std::vector<std::string>& args);
 int DemoCommand(const std::vector<std::string>& args);
+int ProbeCommand(const std::vector<std::string>& args);
 int ReportCommand(const std::vector<std::string>& args);
 int CompareCommand(const std::vector<std::string>& args);
+// A reference-cluster storage node in the foreground (backends/refcluster).
+int NodeCommand(const std::vector<std::string>& args);
 // Commands named by the design that this version does not have yet: a clear message, exit 2.
 int NotImplementedCommand(const std::string& name);
 

@@ -19,7 +19,10 @@ const char* kUsage =
     "  demo [--out DIR]                          a short demo run on local files\n"
     "  report RESULTS.json [--html FILE]         re-render a run's results (HTML, CSV, summary)\n"
     "  compare RESULTS.json... [--html FILE]     runs side by side (--json for JSON)\n"
-    "  probe, node, verify                       not implemented in this version\n"
+    "  probe KIND [options]                      sync state of a real system now (gluster, drbd,\n"
+    "                                            ceph, md, command); exit 0 in sync and safe\n"
+    "  node --listen ADDR --dir DIR              a reference-cluster storage node\n"
+    "  verify                                    not implemented in this version\n"
     "  version                                   print the version\n"
     "\n"
     "Each command takes --help. Exit codes: 0 ok, 1 SLO violated, 2 bad input,\n"
@@ -51,7 +54,9 @@ int Main(int argc, char** argv) {
     printf("healbench %s (%s, %s)\n", kVersion, kGitSha, kBuildType);
     return 0;
   }
-  if (cmd == "probe" || cmd == "node" || cmd == "verify") {
+  if (cmd == "probe") return ProbeCommand(args);
+  if (cmd == "node") return NodeCommand(args);
+  if (cmd == "verify") {
     return NotImplementedCommand(cmd);
   }
   fprintf(stderr, "healbench: unknown command \"%s\"\n\n%s", cmd.c_str(), kUsage);

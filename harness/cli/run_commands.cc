@@ -36,11 +36,13 @@ std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<s
                        "results directory (default: run.out, else healbench-out/NAME-TIME)")(
         "quiet,q", po::bool_switch(&a->quiet), "no progress line and no summary (default: off)")(
         "metrics-listen", po::value(&a->metrics_listen),
-        "serve Prometheus metrics (not implemented in this version)")(
+        "serve Prometheus metrics while the run goes on ADDR: a port (9464) binds loopback, "
+        "HOST:PORT as given (default: off)")(
         "pushgateway", po::value(&a->pushgateway),
-        "push final figures to a Pushgateway (not implemented in this version)")(
-        "textfile", po::value(&a->textfile),
-        "write final figures for node_exporter (not implemented in this version)");
+        "push the final figures to a Pushgateway URL, job healbench, grouped by run "
+        "(default: off)")("textfile", po::value(&a->textfile),
+                          "write the final figures to PATH for node_exporter's textfile "
+                          "collector (default: off)");
   }
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&a->file));
@@ -60,15 +62,6 @@ std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<s
   if (a->help) {
     std::cout << opts << "\n";
     return 0;
-  }
-  for (const auto& [name, value] :
-       {std::pair{"--metrics-listen", &a->metrics_listen},
-        std::pair{"--pushgateway", &a->pushgateway}, std::pair{"--textfile", &a->textfile}}) {
-    if (!value->empty()) {
-      fprintf(stderr, "healbench %s: %s is not implemented in this version of healbench\n",
-              cmd.c_str(), name);
-      return 2;
-    }
   }
   if (a->file.empty() && a->sets.empty()) {
     fprintf(stderr,
@@ -98,6 +91,9 @@ int RunCommand(const std::vector<std::string>& args) {
   options.out_override = a.out;
   options.progress = !a.quiet;
   options.print_summary = !a.quiet;
+  options.metrics_listen = a.metrics_listen;
+  options.pushgateway = a.pushgateway;
+  options.textfile = a.textfile;
   auto outcome = ExecuteRun(*scenario, options);
   if (!outcome.ok()) {
     fprintf(stderr, "healbench run: %s\n", outcome.error().message.c_str());

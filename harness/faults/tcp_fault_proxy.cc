@@ -158,7 +158,7 @@ struct Connection {
 };
 
 enum class Outcome { kKeep, kClosed, kFailed };
-enum class ReadStop { kDrained, kFull, kBudget, kError };
+enum class ReadStop { kDrained, kFull, kHeld, kBudget, kError };
 
 std::uint64_t BurstBytes(std::uint64_t rate) {
   return std::max<std::uint64_t>(rate / 50, std::min<std::uint64_t>(rate, 4096));
@@ -302,7 +302,6 @@ struct TcpFaultProxy::Impl {
   }
 
   void Apply(const ProxySettings& next) {
-    const ProxySettings previous = settings;
     settings = next;
     if (next.mode == ProxyMode::kReset) {
       owner.connections_reset_ += connections.size();
@@ -312,14 +311,6 @@ struct TcpFaultProxy::Impl {
       }
       connections.clear();
       PublishCount();
-    }
-    if (next.mode == ProxyMode::kBlackhole && previous.mode != ProxyMode::kBlackhole) {
-      // What the proxy holds is "in the network": a partition loses it.
-      std::uint64_t dropped = 0;
-      for (auto& [id, conn] : connections) {
-        dropped += conn->to_upstream.Clear() + conn->to_client.Clear();
-      }
-      owner.bytes_dropped_ += dropped;
     }
     if (next.mode == ProxyMode::kBandwidth) {
       for (auto& [id, conn] : connections) {
@@ -400,13 +391,13 @@ struct TcpFaultProxy::Impl {
 
   ReadStop Read(int src, Direction& dir, Nanos now, Nanos& deadline) {
     if (dir.src_eof) return ReadStop::kDrained;
-    const bool blackhole = settings.mode == ProxyMode::kBlackhole;
+    // A partition moves nothing: bytes stay where they are (in the sender's socket buffer,
+    // as unacknowledged TCP data would) and flow on, intact and in order, when it heals.
+    if (settings.mode == ProxyMode::kBlackhole) return ReadStop::kHeld;
     for (int i = 0; i < kReadBudget; ++i) {
       std::size_t want = scratch.size();
-      if (!blackhole) {
-        if (dir.queued_bytes >= kBufferBytes) return ReadStop::kFull;
-        want = std::min(want, kBufferBytes - dir.queued_bytes);
-      }
+      if (dir.queued_bytes >= kBufferBytes) return ReadStop::kFull;
+      want = std::min(want, kBufferBytes - dir.queued_bytes);
       const ssize_t n = recv(src, scratch.data(), want, 0);
       if (n == 0) {
         dir.src_eof = true;
@@ -417,10 +408,6 @@ struct TcpFaultProxy::Impl {
         return WouldBlock(errno) ? ReadStop::kDrained : ReadStop::kError;
       }
       const auto got = static_cast<std::size_t>(n);
-      if (blackhole) {
-        owner.bytes_dropped_ += got;
-        continue;
-      }
       Chunk chunk;
       chunk.release_ns = now;
       if (settings.mode == ProxyMode::kDelay) {
@@ -646,7 +633,6 @@ ProxyStats TcpFaultProxy::Stats() const {
   s.connections_reset = connections_reset_.load();
   s.upstream_connect_failures = upstream_connect_failures_.load();
   s.bytes_forwarded = bytes_forwarded_.load();
-  s.bytes_dropped = bytes_dropped_.load();
   return s;
 }
 

@@ -20,7 +20,7 @@ namespace healbench {
 enum class ProxyMode {
   kPass,       // forward bytes both ways
   kReset,      // RST every connection; accept-and-RST new ones while in this mode
-  kBlackhole,  // keep connections open, read and silently discard data from both sides
+  kBlackhole,  // keep connections open, move no byte either way until it heals
   kDelay,      // forward each chunk after delay_ns + uniform [0, jitter_ns], order kept
   kBandwidth,  // token bucket of bandwidth_bytes_s per direction per connection
 };
@@ -41,13 +41,13 @@ struct ProxyStats {
   std::uint64_t connections_reset = 0;  // by reset mode (existing and refused new ones)
   std::uint64_t upstream_connect_failures = 0;
   std::uint64_t bytes_forwarded = 0;  // written to either side
-  std::uint64_t bytes_dropped = 0;    // discarded by blackhole (read, or buffered when it began)
 };
 
 // Semantics worth knowing:
-// - Blackhole behaves like a network partition: data read during it is lost for good, and so
-//   is data the proxy had buffered when it began; a FIN seen during it is held and passed on
-//   after the partition heals. Connections accepted during it reach upstream only once it ends.
+// - Blackhole behaves like a network partition to TCP: connections stay open, nothing moves
+//   either way (no reply, no error, the sender's window fills as with unacknowledged data),
+//   and when it heals the held bytes flow on intact and in order, as TCP's retransmissions
+//   would deliver them. Connections accepted during it reach upstream only once it ends.
 // - Reset RSTs both sides of every connection (client and node see "connection reset"). New
 //   clients then complete the kernel's handshake and are RST at once, so their first read
 //   fails; the port stays ours, so pass can resume on it.
@@ -55,7 +55,7 @@ struct ProxyStats {
 //   at least 2 D. Leaving delay releases held chunks at once.
 // - An error (e.g. RST) on one side of a connection resets the other side too.
 // - Per direction and connection at most kBufferBytes are held; beyond that the proxy stops
-//   reading (backpressure) except in blackhole mode, which never pushes back.
+//   reading (backpressure).
 class TcpFaultProxy {
  public:
   static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
@@ -113,7 +113,6 @@ class TcpFaultProxy {
   std::atomic<std::uint64_t> connections_reset_{0};
   std::atomic<std::uint64_t> upstream_connect_failures_{0};
   std::atomic<std::uint64_t> bytes_forwarded_{0};
-  std::atomic<std::uint64_t> bytes_dropped_{0};
 };
 
 }  // namespace healbench

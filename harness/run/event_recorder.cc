@@ -8,7 +8,7 @@ namespace healbench {
 int EventRecorder::Add(const std::string& kind, const std::string& action, const std::string& node,
                        bool ok, const std::string& detail, Nanos at_ns,
                        std::optional<Nanos> end_ns) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   report::Event e;
   e.id = static_cast<int>(events_.size()) + 1;
   e.t_s = NsToSeconds(at_ns - start_);
@@ -20,6 +20,8 @@ int EventRecorder::Add(const std::string& kind, const std::string& action, const
   e.detail = detail;
   events_.push_back(e);
   if (log_ != nullptr) log_->Append(report::EventToJson(e));
+  lock.unlock();
+  if (observer_) observer_(e);
   return e.id;
 }
 

@@ -3,6 +3,7 @@
 // each event is appended to events.jsonl at once, so a crash loses at most one event.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,12 +23,18 @@ class EventRecorder {
   int Add(const std::string& kind, const std::string& action, const std::string& node, bool ok,
           const std::string& detail, Nanos at_ns, std::optional<Nanos> end_ns = std::nullopt);
   std::vector<report::Event> Snapshot() const;
+  // Called with each new event, outside the lock, on the thread that added it (the live
+  // metrics' fault gauges). Set before any other thread adds events.
+  void SetObserver(std::function<void(const report::Event&)> observer) {
+    observer_ = std::move(observer);
+  }
 
  private:
   mutable std::mutex mu_;
   report::EventLog* log_;
   Nanos start_;
   std::vector<report::Event> events_;
+  std::function<void(const report::Event&)> observer_;
 };
 
 }  // namespace healbench

@@ -55,8 +55,12 @@ void FaultTimeline::Body() {
       offset = pick(rng_);
     }
     const Nanos due = (step.at_ns ? control_->start_ns : prev_end) + offset;
-    if (!SleepUntil(due)) return;
-    DoAction(step, "");
+    if (!step.wait_until.empty()) {
+      DoWait(step);
+    } else {
+      if (!SleepUntil(due)) return;
+      DoAction(step, "");
+    }
     prev_end = MonotonicNs();
     if (aborted_) return;
   }
@@ -102,7 +106,55 @@ void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
     // Without a probe nothing says when the replicas are in sync again: recovery is taken
     // to start when the last fault is undone.
     if (!why.empty()) return;
-    if (in_force_.empty() && phases_->Current() == "degraded") phases_->Enter("recovered", end);
+    if (in_force_.empty() && phases_->Current() == "degraded") {
+      phases_->Enter(probe_ != nullptr ? "healing" : "recovered", end);
+    }
+  }
+}
+
+void FaultTimeline::DoWait(const FaultStep& step) {
+  // Only a reading taken after the wait began counts: an in_sync from before a heal started
+  // would end the wait too early.
+  const Nanos begin = MonotonicNs();
+  const Nanos deadline = begin + step.timeout_ns;
+  const bool want_safe = step.wait_until.rfind("safe_to_stop:", 0) == 0;
+  const std::string node = want_safe ? step.wait_until.substr(13) : "";
+  std::string last = "no probe reading yet";
+  bool met = false;
+  while (probe_ != nullptr && MonotonicNs() < deadline) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) break;
+    }
+    if (auto s = probe_->LatestSince(begin)) {
+      last = std::string(SyncStateName(s->state)) + (s->detail.empty() ? "" : ": " + s->detail);
+      if (want_safe) {
+        auto it = s->safe_to_stop.find(node);
+        met = it != s->safe_to_stop.end() && it->second;
+        if (it == s->safe_to_stop.end()) {
+          std::string keys;
+          for (const auto& [k, v] : s->safe_to_stop) keys += (keys.empty() ? "" : ", ") + k;
+          last = "the probe does not report " + node +
+                 " (it reports: " + (keys.empty() ? "none" : keys) + ")";
+        }
+      } else {
+        met = s->state == SyncState::kInSync;
+      }
+      if (met) break;
+    }
+    probe_->WaitForNext(std::min(deadline, MonotonicNs() + 200 * kNsPerMs));
+  }
+  const Nanos end = MonotonicNs();
+  events_->Add(
+      "wait", step.wait_until, node, met,
+      met ? "reached after " + FormatDuration(end - begin)
+          : "not reached within " + FormatDuration(step.timeout_ns) + "; last reading: " + last,
+      begin, end);
+  if (!met && step.abort_on_timeout) {
+    aborted_ = true;
+    events_->Add("run", "abort", "", false,
+                 "wait_until " + step.wait_until + " timed out and on_timeout = \"abort\"", end);
+    control_->stop.store(true);
   }
 }
 

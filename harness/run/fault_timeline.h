@@ -1,8 +1,10 @@
 // The fault timeline: runs the scenario's [[fault]] steps in order on its own thread —
-// at (from run start), after (from the previous step's end) — each action carried out by
+// at (from run start), after (from the previous step's end), wait_until (polls the probe
+// until in_sync or safe_to_stop:NODE, with a timeout) — each action carried out by
 // its node's injector with a timeout and recorded as an event with start, end, output and
-// ok/failed. It moves the phase (a disruptive action -> degraded; the last undo ->
-// recovered) and, when the run ends or is interrupted, undoes every fault still in force.
+// ok/failed. It moves the phase (a disruptive action -> degraded; the last undo -> healing
+// when there is a probe, whose in_sync then ends it, else straight to recovered) and, when the run
+// ends or is interrupted, undoes every fault still in force.
 #pragma once
 
 #include <atomic>
@@ -19,6 +21,7 @@
 #include "harness/faults/injector.h"
 #include "harness/run/event_recorder.h"
 #include "harness/run/phase_tracker.h"
+#include "harness/run/probe_poller.h"
 #include "harness/run/run_clock.h"
 #include "harness/scenario/scenario.h"
 
@@ -33,6 +36,8 @@ class FaultTimeline {
   FaultTimeline(const FaultTimeline&) = delete;
   FaultTimeline& operator=(const FaultTimeline&) = delete;
 
+  // The probe wait_until steps read, and that decides when healing ends (may be null).
+  void SetProbe(const ProbePoller* probe) { probe_ = probe; }
   void Start();
   // Asks the thread to take no further step (returns at once).
   void RequestStop();
@@ -48,6 +53,7 @@ class FaultTimeline {
   void Body();
   bool SleepUntil(Nanos t);  // false when stopped first
   void DoAction(const FaultStep& step, std::string_view why);
+  void DoWait(const FaultStep& step);
 
   std::vector<FaultStep> steps_;
   std::map<std::string, std::unique_ptr<Injector>> injectors_;
@@ -55,6 +61,7 @@ class FaultTimeline {
   RunControl* control_;
   EventRecorder* events_;
   PhaseTracker* phases_;
+  const ProbePoller* probe_ = nullptr;
   std::set<std::pair<std::string, std::string>> in_force_;  // (node, disruptive action)
   std::mutex mu_;
   std::condition_variable cv_;

@@ -15,6 +15,9 @@ void IntervalAggregator::Add(int worker, const IntervalReport& r) {
       row.read_mib_s += static_cast<double>(r.ops[0].bytes) / secs / (1 << 20);
       row.write_mib_s += static_cast<double>(r.ops[1].bytes) / secs / (1 << 20);
       for (const OpCounters& c : r.ops) row.errors += c.errors;
+      if (observer_) {
+        for (int op = 0; op < kReportedOps; ++op) observer_(op, r.ops[op], r.latency[op]);
+      }
     }
     return;
   }
@@ -25,8 +28,8 @@ void IntervalAggregator::Add(int worker, const IntervalReport& r) {
     p.ops[op].ios += r.ops[op].ios;
     p.ops[op].bytes += r.ops[op].bytes;
     p.ops[op].errors += r.ops[op].errors;
+    p.latency[op].Merge(r.latency[op]);
   }
-  p.latency.Merge(r.latency);
   p.inflight_max += r.inflight_max;
 }
 
@@ -39,10 +42,12 @@ report::IntervalRow IntervalAggregator::MakeRow(std::int64_t index, const Pendin
   row.flush_iops = static_cast<double>(p.ops[2].ios) / secs;
   row.read_mib_s = static_cast<double>(p.ops[0].bytes) / secs / (1 << 20);
   row.write_mib_s = static_cast<double>(p.ops[1].bytes) / secs / (1 << 20);
-  row.p50_ns = p.latency.Percentile(0.50);
-  row.p99_ns = p.latency.Percentile(0.99);
-  row.p999_ns = p.latency.Percentile(0.999);
-  row.max_ns = p.latency.Max();
+  LatencyHistogram all;
+  for (const LatencyHistogram& h : p.latency) all.Merge(h);
+  row.p50_ns = all.Percentile(0.50);
+  row.p99_ns = all.Percentile(0.99);
+  row.p999_ns = all.Percentile(0.999);
+  row.max_ns = all.Max();
   for (const OpCounters& c : p.ops) row.errors += c.errors;
   row.inflight = p.inflight_max;
   return row;
@@ -68,6 +73,9 @@ std::vector<report::IntervalRow> IntervalAggregator::TakeReady(std::int64_t belo
     row.phase = phase;
     rows_.push_back(row);
     out.push_back(row);
+    if (observer_ && it != pending_.end()) {
+      for (int op = 0; op < kReportedOps; ++op) observer_(op, p.ops[op], p.latency[op]);
+    }
     if (it != pending_.end()) pending_.erase(it);
     ++next_emit_;
   }

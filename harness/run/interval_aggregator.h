@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -24,6 +25,10 @@ class IntervalAggregator {
   std::vector<report::IntervalRow> TakeReady(std::int64_t below_index, bool force,
                                              std::uint32_t inflight_now, double oldest_age_s,
                                              const std::string& phase);
+  // Called per op with each emitted interval's counts and latencies, and with a late
+  // report's additions to a row already out (so counters built from it stay exact).
+  using OpObserver = std::function<void(int op, const OpCounters&, const LatencyHistogram&)>;
+  void SetObserver(OpObserver observer) { observer_ = std::move(observer); }
   // Every row emitted so far, in order.
   const std::vector<report::IntervalRow>& rows() const { return rows_; }
   std::vector<report::IntervalRow>& mutable_rows() { return rows_; }
@@ -32,7 +37,7 @@ class IntervalAggregator {
   struct Pending {
     std::vector<bool> seen;
     OpCounters ops[kReportedOps];
-    LatencyHistogram latency;
+    LatencyHistogram latency[kReportedOps];
     std::uint32_t inflight_max = 0;
   };
   report::IntervalRow MakeRow(std::int64_t index, const Pending& p) const;
@@ -42,6 +47,7 @@ class IntervalAggregator {
   std::map<std::int64_t, Pending> pending_;
   std::int64_t next_emit_ = 0;
   std::vector<report::IntervalRow> rows_;
+  OpObserver observer_;
 };
 
 }  // namespace healbench

@@ -8,12 +8,14 @@ PhaseTracker::PhaseTracker(RunControl* control) : control_(control) {
 }
 
 void PhaseTracker::Enter(const std::string& name, Nanos now_ns) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (spans_.back().name == name) return;
   const Nanos rel = now_ns - control_->start_ns;
   spans_.back().end_ns = rel;
   spans_.push_back({name, rel, 0});
   control_->phase.store(static_cast<std::uint32_t>(spans_.size() - 1), std::memory_order_relaxed);
+  lock.unlock();
+  if (observer_) observer_(name);
 }
 
 std::string PhaseTracker::Current() const {

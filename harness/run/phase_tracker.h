@@ -3,6 +3,7 @@
 // I/O path never takes this lock.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -18,6 +19,11 @@ class PhaseTracker {
   // Enters a new phase now (no-op when already in it).
   void Enter(const std::string& name, Nanos now_ns);
   std::string Current() const;
+  // Called with the new phase's name after each change, on the thread that made it (the
+  // live metrics' phase gauge). Set before the run's threads start.
+  void SetObserver(std::function<void(const std::string&)> observer) {
+    observer_ = std::move(observer);
+  }
   // The spans with the last one closed at end_ns (relative times, as results want them).
   std::vector<PhaseSpan> Spans(Nanos end_ns) const;
 
@@ -25,6 +31,7 @@ class PhaseTracker {
   mutable std::mutex mu_;
   RunControl* control_;
   std::vector<PhaseSpan> spans_;
+  std::function<void(const std::string&)> observer_;
 };
 
 }  // namespace healbench

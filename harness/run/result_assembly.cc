@@ -81,6 +81,23 @@ void DeriveFaultFigures(report::RunResult* r) {
         r->derived.heal_stall_max_s = std::max(*r->derived.heal_stall_max_s, s.duration_s);
     }
   }
+  // Time to in sync: from the last undo of a fault (reconnect, heal_partition, thaw,
+  // restart) to the first probe sample after it that says in_sync.
+  const report::Event* last_undo = nullptr;
+  for (const report::Event& ev : r->events) {
+    if (ev.kind == "fault" && ev.ok && !ev.action.empty() && !IsDisruptive(ev.action) &&
+        ev.action != "command") {
+      last_undo = &ev;
+    }
+  }
+  if (last_undo != nullptr && !r->sync_samples.empty()) {
+    for (const report::SyncSample& s : r->sync_samples) {
+      if (s.t_s >= last_undo->t_s && s.state == "in_sync") {
+        r->derived.time_to_in_sync_s = s.t_s - last_undo->t_s;
+        break;
+      }
+    }
+  }
   // Degraded IOPS ratio: data IOPS over all degraded time against the baseline's.
   double base_ios = 0, base_s = 0, deg_ios = 0, deg_s = 0;
   for (const report::Phase& p : r->phases) {
@@ -98,6 +115,16 @@ void DeriveFaultFigures(report::RunResult* r) {
 }
 
 }  // namespace
+
+void FillSyncColumn(const std::vector<report::SyncSample>& samples,
+                    std::vector<report::IntervalRow>* rows) {
+  std::size_t next = 0;
+  std::string state;
+  for (report::IntervalRow& row : *rows) {
+    while (next < samples.size() && samples[next].t_s <= row.t_s) state = samples[next++].state;
+    row.sync_state = state;
+  }
+}
 
 void AssembleMeasurements(const AssemblyInput& in, report::RunResult* r) {
   const auto& workers = *in.workers;

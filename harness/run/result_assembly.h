@@ -33,4 +33,8 @@ struct AssemblyInput {
 // must already be in the result (stall in-flight peaks and causes are read from them).
 void AssembleMeasurements(const AssemblyInput& in, report::RunResult* result);
 
+// Each time-series row gets the sync state of the newest probe sample at or before its end.
+void FillSyncColumn(const std::vector<report::SyncSample>& samples,
+                    std::vector<report::IntervalRow>* rows);
+
 }  // namespace healbench

@@ -29,7 +29,6 @@ Result<void> CheckSupported(const Scenario& s) {
                      s.source + ": " + what + " is not implemented in this version of healbench");
   };
   if (s.workload.verify) return refuse("workload.verify (write verification)");
-  if (s.has_probe) return refuse("[probe] (sync-state probes)");
   return Ok();
 }
 

@@ -18,11 +18,15 @@
 #include "harness/core/units.h"
 #include "harness/faults/injector_factory.h"
 #include "harness/faults/netfilter_injector.h"
+#include "harness/metrics/final_figures.h"
+#include "harness/metrics/run_metrics.h"
+#include "harness/probes/sync_probe.h"
 #include "harness/run/event_recorder.h"
 #include "harness/run/fault_timeline.h"
 #include "harness/run/interrupt.h"
 #include "harness/run/interval_aggregator.h"
 #include "harness/run/phase_tracker.h"
+#include "harness/run/probe_poller.h"
 #include "harness/run/progress_line.h"
 #include "harness/run/result_assembly.h"
 #include "harness/run/run_setup.h"
@@ -90,6 +94,16 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     return MakeError(ErrorCode::kNotSupported,
                      "backend.kind = \"" + entry->name + "\" is not available: " + why);
   }
+  // Injectors first: a node that cannot be faulted must stop the run before it starts, and
+  // a proxy must be listening before the backend connects through it.
+  std::map<std::string, std::unique_ptr<Injector>> injectors;
+  bool uses_netfilter = false;
+  for (const auto& [name, node] : scenario.nodes) {
+    auto inj = MakeInjector(node);
+    if (!inj.ok()) return inj.error();
+    uses_netfilter = uses_netfilter || node.injector == "netfilter";
+    injectors[name] = std::move(*inj);
+  }
   BackendConfig bc{scenario.backend.kind, scenario.backend.path, scenario.backend.direct,
                    scenario.backend.options};
   auto backend_or = entry->make(bc);
@@ -135,14 +149,11 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   for (std::uint32_t i = 0; i < scenario.images.count; ++i) {
     specs.push_back({scenario.images.prefix + "-" + std::to_string(i), image_size});
   }
-  // Injectors first: a node that cannot be faulted must stop the run before it starts.
-  std::map<std::string, std::unique_ptr<Injector>> injectors;
-  bool uses_netfilter = false;
-  for (const auto& [name, node] : scenario.nodes) {
-    auto inj = MakeInjector(node);
-    if (!inj.ok()) return inj.error();
-    uses_netfilter = uses_netfilter || node.injector == "netfilter";
-    injectors[name] = std::move(*inj);
+  std::unique_ptr<SyncProbe> probe;
+  if (scenario.probe) {
+    auto p = MakeSyncProbe(*scenario.probe, scenario.images.size_bytes);
+    if (!p.ok()) return p.error();
+    probe = std::move(*p);
   }
   auto prepared = backend->Prepare(specs);
   if (!prepared.ok()) return prepared.error();
@@ -171,6 +182,11 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   result.context = MakeContext(scenario, seed, static_cast<int>(threads));
   EventRecorder events(&log, control.start_ns);
   PhaseTracker phases(&control);
+  auto metrics_or = RunMetrics::Create(options.metrics_listen, scenario, result.context);
+  if (!metrics_or.ok()) return metrics_or.error();
+  RunMetrics& metrics = **metrics_or;  // live Prometheus figures; fed by the observers below
+  events.SetObserver([&metrics](const report::Event& e) { metrics.OnEvent(e); });
+  phases.SetObserver([&metrics](const std::string& p) { metrics.OnPhase(p); });
   if (uses_netfilter) {
     for (const std::string& t : RemoveStaleNetfilterTables()) {
       events.Add("cleanup", "netfilter", "", true,
@@ -201,11 +217,22 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   }
   std::vector<std::thread> threads_v;
   for (auto& w : workers) threads_v.emplace_back([worker = w.get()] { worker->Run(); });
+  std::optional<ProbePoller> poller;
+  if (probe)
+    poller.emplace(std::move(probe), scenario.probe->interval_ns, &control, &events, &phases);
   FaultTimeline timeline(scenario.faults, std::move(injectors), seed, &control, &events, &phases);
+  if (poller) {
+    poller->SetObserver([&metrics](const report::SyncSample& s) { metrics.OnSyncSample(s); });
+    timeline.SetProbe(&*poller);
+    poller->Start();
+  }
   timeline.Start();
 
   // Sampler loop.
   IntervalAggregator agg(scenario.run.interval_ns, workers.size());
+  agg.SetObserver([&metrics](int op, const OpCounters& c, const LatencyHistogram& h) {
+    metrics.OnOpInterval(op, c.ios, c.bytes, c.errors, h);
+  });
   ProgressLine progress(scenario.run.duration_ns, scenario.run.stall_threshold_ns,
                         options.progress);
   std::int64_t next_index = 0;
@@ -227,6 +254,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     std::uint32_t inflight;
     Nanos age;
     live(MonotonicNs(), &inflight, &age);
+    metrics.OnLive(inflight, age);
     for (const report::IntervalRow& row :
          agg.TakeReady(below, force, inflight, NsToSeconds(age), phases.Current())) {
       progress.Update(static_cast<Nanos>(row.t_s * 1e9), row, inflight, age);
@@ -288,6 +316,11 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   // Measurement is over: stop the timeline and undo every fault still in force.
   timeline.Stop();
   timeline.UndoAll();
+  if (poller) {
+    poller->Stop();
+    result.sync_probe = poller->Kind();
+    result.sync_samples = poller->Samples();
+  }
   // Everything the workers reported, including the partial last interval.
   const std::int64_t last =
       (run_end - control.start_ns + scenario.run.interval_ns - 1) / scenario.run.interval_ns;
@@ -298,6 +331,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   result.duration_s = NsToSeconds(run_end - control.start_ns);
   result.interrupted = interrupted;
   result.timeseries = agg.rows();
+  FillSyncColumn(result.sync_samples, &result.timeseries);
   // The last row may cover a partial interval: clamp its end time to the run's end.
   if (!result.timeseries.empty())
     result.timeseries.back().t_s = std::min(result.timeseries.back().t_s, result.duration_s);
@@ -348,6 +382,9 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     fprintf(stderr, "healbench: %s\n", err.c_str());
     outcome.exit_code = 3;
   }
+  metrics.OnFinish(result);
+  if (PublishFinalFigures(result, scenario, options.pushgateway, options.textfile) != 0)
+    outcome.exit_code = 3;
   if (options.print_summary) {
     fputs(report::TerminalSummary(result).c_str(), stdout);
     fprintf(stdout, "results: %s/results.json\n", out_dir->c_str());

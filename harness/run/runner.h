@@ -15,6 +15,9 @@ struct RunOptions {
   std::string out_override;  // --out
   bool progress = true;      // draw the progress line when stderr is a terminal
   bool print_summary = true;
+  std::string metrics_listen;  // --metrics-listen: serve live metrics (empty: off)
+  std::string pushgateway;     // --pushgateway: push the final figures at the end
+  std::string textfile;        // --textfile: final figures for node_exporter's textfile collector
 };
 
 struct RunOutcome {

@@ -226,7 +226,7 @@ void Worker::Run() {
     ps.ops[op].bytes += static_cast<std::uint64_t>(c.result);
     ++s.current.ops[op].ios;
     s.current.ops[op].bytes += static_cast<std::uint64_t>(c.result);
-    s.current.latency.Record(latency);
+    s.current.latency[op].Record(latency);
   };
 
   // Submits the batch (if any) and reaps, in one backend call: one system call per round

@@ -36,7 +36,7 @@ struct PhaseStats {
 struct IntervalReport {
   std::int64_t index = 0;  // interval number from run start
   OpCounters ops[kReportedOps];
-  LatencyHistogram latency;  // all ops
+  LatencyHistogram latency[kReportedOps];  // per op, as ops[]
   std::uint32_t inflight_max = 0;
 };
 

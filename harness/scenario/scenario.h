@@ -94,6 +94,22 @@ struct NodeSpec {
   Nanos timeout_ns = 30 * kNsPerSec;    // each injector command
 };
 
+// [probe]: how sync state is read, and how often.
+struct ProbeSpec {
+  std::string kind;  // ref | gluster | drbd | ceph | md | command
+  Nanos interval_ns = 2 * kNsPerSec;
+  Nanos timeout_ns = 10 * kNsPerSec;         // a probe call that takes longer gives "unknown"
+  std::vector<std::string> prefix;           // run every probe command through this (e.g. ssh host)
+  std::string volume;                        // gluster
+  std::uint64_t shard_size = 0;              // gluster: bytes per pending entry (0: the image size)
+  std::string resource = "all";              // drbd
+  std::vector<std::string> osds;             // ceph: OSD ids for safe_to_stop (ok-to-stop)
+  std::string device;                        // md: "md0" (empty: every array)
+  CommandLine command;                       // command
+  std::string in_sync_regex, pending_regex;  // command: regex form
+  std::string in_sync_pointer, pending_pointer;  // command: JSON pointer form
+};
+
 struct Scenario {
   std::string source;  // file path, or "--set" when there is no file
   RunSection run;
@@ -113,6 +129,7 @@ struct Scenario {
   std::map<std::string, std::string> raw_probe;                         // [probe]
   std::vector<FaultStep> faults;                                        // [[fault]], checked
   std::map<std::string, NodeSpec> nodes;                                // [nodes.NAME], checked
+  std::optional<ProbeSpec> probe;                                       // [probe], checked
 };
 
 }  // namespace healbench

@@ -1060,17 +1060,91 @@ void Loader::CheckTimeline(const toml::table& root, Scenario& s) {
       if (!s.has_probe)
         Fail(at_key("wait_until"), prefix + "wait_until",
              "wait_until needs a [probe] to read sync state from");
-      if (step.wait_until.rfind("safe_to_stop:", 0) == 0)
-        node_ok(step.wait_until.substr(13), prefix + "wait_until");
+      // safe_to_stop:NAME names what the probe reports (a node, brick or OSD), which need
+      // not be a [nodes] entry.
+      if (step.wait_until == "safe_to_stop:") {
+        Fail(at_key("wait_until"), prefix + "wait_until", "safe_to_stop: needs a name");
+      }
     }
   }
 }
 
 void Loader::LoadProbe(const toml::table& t, Scenario& s) {
   s.has_probe = true;
-  if (const toml::node* kind = t.get("kind")) Enum(*kind, "probe.kind", kProbeKinds);
-  if (const toml::node* interval = t.get("interval")) Duration(*interval, "probe.interval");
-  s.raw_probe = RawTable(t);  // the other settings depend on the kind; its probe reads them
+  s.raw_probe = RawTable(t);
+  ProbeSpec p;
+  const std::size_t problems_before = problems_.size();
+  const toml::node* kind = t.get("kind");
+  if (kind == nullptr) {
+    Fail(&t, "probe", "[probe] needs kind = " + JoinQuoted(kProbeKinds), /*name_key=*/false);
+    return;
+  }
+  auto k = Enum(*kind, "probe.kind", kProbeKinds);
+  if (!k) return;
+  p.kind = *k;
+  auto strings = [&](const toml::node& v,
+                     const std::string& key) -> std::optional<std::vector<std::string>> {
+    const auto* a = v.as_array();
+    if (a == nullptr ||
+        !std::all_of(a->begin(), a->end(), [](const toml::node& e) { return e.is_string(); })) {
+      Fail(&v, key, "expected a list of strings, got " + Describe(v));
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (const toml::node& e : *a) out.push_back(e.as_string()->get());
+    return out;
+  };
+  const std::map<std::string, std::vector<std::string>> kind_keys = {
+      {"gluster", {"volume", "shard_size"}},
+      {"drbd", {"resource"}},
+      {"ceph", {"osds"}},
+      {"md", {"device"}},
+      {"command",
+       {"command", "in_sync_regex", "pending_regex", "in_sync_pointer", "pending_pointer"}},
+      {"ref", {}}};
+  for (auto&& [key_view, v] : t) {
+    const std::string name(key_view.str());
+    const std::string key = "probe." + name;
+    if (name == "kind") continue;
+    if (name == "interval" || name == "timeout") {
+      if (auto d = Duration(v, key)) (name == "interval" ? p.interval_ns : p.timeout_ns) = *d;
+    } else if (name == "prefix") {
+      if (auto list = strings(v, key)) p.prefix = *list;
+    } else if (Contains(kind_keys.at(p.kind), name)) {
+      if (name == "shard_size") {
+        if (auto b = Size(v, key)) p.shard_size = *b;
+      } else if (name == "osds") {
+        if (auto list = strings(v, key)) p.osds = *list;
+      } else if (name == "command") {
+        if (auto c = Command(v, key)) p.command = *c;
+      } else if (auto str = String(v, key)) {
+        if (name == "volume") p.volume = *str;
+        if (name == "resource") p.resource = *str;
+        if (name == "device") p.device = *str;
+        if (name == "in_sync_regex") p.in_sync_regex = *str;
+        if (name == "pending_regex") p.pending_regex = *str;
+        if (name == "in_sync_pointer") p.in_sync_pointer = *str;
+        if (name == "pending_pointer") p.pending_pointer = *str;
+      }
+    } else {
+      std::vector<std::string> known = {"kind", "interval", "timeout", "prefix"};
+      known.insert(known.end(), kind_keys.at(p.kind).begin(), kind_keys.at(p.kind).end());
+      UnknownKey(v, key, "probe (kind " + p.kind + ")", known);
+    }
+  }
+  if (problems_.size() != problems_before) return;
+  if (p.interval_ns < 100 * kNsPerMs)
+    Fail(t.get("interval"), "probe.interval", "must be at least 100ms");
+  if (p.kind == "gluster" && p.volume.empty())
+    Fail(&t, "probe", "probe kind \"gluster\" needs volume", false);
+  if (p.kind == "command" && p.command.argv.empty()) {
+    Fail(&t, "probe", "probe kind \"command\" needs command (an argv list or a shell string)",
+         false);
+  }
+  if (p.kind == "command" && p.in_sync_regex.empty() && p.in_sync_pointer.empty()) {
+    Fail(&t, "probe", "probe kind \"command\" needs in_sync_regex or in_sync_pointer", false);
+  }
+  s.probe = p;
 }
 
 void Loader::LoadSlo(const toml::table& t, Scenario& s) {

@@ -13,7 +13,8 @@ expect_contains "$OUT" "validate SCENARIO" "help lists validate"
 expect_exit 0 "$HB" backends
 expect_contains "$OUT" "file    available" "file backend available"
 expect_contains "$OUT" "null    available" "null backend available"
-expect_contains "$OUT" "ref     unavailable" "ref backend listed with a reason"
+expect_contains "$OUT" "ref     available" "ref backend available"
+expect_contains "$OUT" "iscsi   unavailable" "iscsi backend listed with a reason"
 pass "usage and backends"
 
 cat >"$WORK/good.toml" <<TOML
@@ -58,10 +59,10 @@ expect_contains "$ERR" "$WORK/nope" "missing backend path named"
 
 expect_exit 2 "$HB" run --set backend.kind=null --set workload.verify=true --set run.duration=1s --out "$WORK/o2"
 expect_contains "$ERR" "not implemented" "verify refused clearly"
-expect_exit 2 "$HB" run --set backend.kind=ref --set run.duration=1s --out "$WORK/o3"
-expect_contains "$ERR" "ref" "ref backend refused clearly"
-expect_exit 2 "$HB" run --set backend.kind=null --set run.duration=1s --metrics-listen 127.0.0.1:9000
-expect_contains "$ERR" "not implemented" "metrics refused clearly"
+expect_exit 2 "$HB" run --set backend.kind=iscsi --set run.duration=1s --out "$WORK/o3"
+expect_contains "$ERR" "iscsi" "unbuilt backend refused clearly"
+expect_exit 2 "$HB" run --set backend.kind=null --set run.duration=1s --metrics-listen nonsense --out "$WORK/o4"
+expect_contains "$ERR" "--metrics-listen \"nonsense\"" "bad metrics address refused clearly"
 expect_exit 2 "$HB" compare "$WORK/a.json" "$WORK/b.json"
 expect_contains "$ERR" "$WORK/a.json" "compare names the unreadable file"
 pass "validate and refusals"

@@ -52,3 +52,28 @@ PY
 json_get() {  # json_get FILE 'python expression over r'
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# Servers for network tests (nbdkit on loopback).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
+wait_listening() {  # wait_listening PORT: up to 5 s
+  for _ in $(seq 50); do listening "$1" && return 0; sleep 0.1; done
+  fail "nbdkit did not listen on port $1"
+}
+# stop_server PIDFILE PORT: SIGTERM by pid, wait for it to exit, and the port must be free.
+stop_server() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fail "nbdkit $pid ignored SIGTERM"; fi
+  rm -f "$1"
+  if [ -n "${2:-}" ] && listening "$2"; then fail "port $2 still has a listener after nbdkit stopped"; fi
+}
+# start_server NAME PORT PLUGIN-ARGS...: nbdkit in the foreground of a background job.
+start_server() {
+  local name="$1" port="$2"; shift 2
+  nbdkit -f -P "$WORK/$name.pid" -p "$port" -i 127.0.0.1 "$@" </dev/null >"$WORK/$name.log" 2>&1 &
+  on_exit "stop_server '$WORK/$name.pid'"
+  wait_listening "$port"
+}

@@ -17,7 +17,7 @@ IntervalReport Report(std::int64_t index, std::uint64_t reads, std::uint64_t wri
   r.ops[0] = {reads, reads * 4096, 0};
   r.ops[1] = {writes, writes * 8192, 0};
   r.ops[2] = {flushes, 0, 0};
-  r.latency.RecordN(latency_ns, reads + writes + flushes);
+  r.latency[0].RecordN(latency_ns, reads + writes + flushes);
   r.inflight_max = 4;
   return r;
 }

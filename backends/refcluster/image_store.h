@@ -1,0 +1,67 @@
+// A node's images: sparse files DIR/NAME.img, each with a durable pending-change bitmap
+// DIR/NAME.pending (one bit per kRegionBytes region) that survives a node restart.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "harness/core/result.h"
+
+namespace healbench::ref {
+
+constexpr std::uint64_t kRegionBytes = 1u << 20;
+
+class Image {
+ public:
+  ~Image();
+  Image(const Image&) = delete;
+  Image& operator=(const Image&) = delete;
+
+  // Creates (sparse) or opens DIR/NAME.img, grown to size_bytes if smaller, and loads the marks.
+  static Result<std::unique_ptr<Image>> Open(const std::string& dir, const std::string& name,
+                                             std::uint64_t size_bytes);
+
+  const std::string& name() const { return name_; }
+  std::uint64_t size_bytes() const { return size_bytes_; }
+
+  // 0 or an errno value.
+  int Read(std::uint64_t offset, std::span<std::uint8_t> out) const;
+  int Write(std::uint64_t offset, std::span<const std::uint8_t> data) const;
+  int Flush() const;
+  // Marks or clears the regions covering [offset, offset + length); durable on return.
+  int SetPending(std::uint64_t offset, std::uint64_t length, bool pending);
+  std::vector<std::uint8_t> PendingBitmap() const;
+  std::uint64_t PendingRegions() const;
+
+ private:
+  Image() = default;
+  int PersistLocked(std::size_t first_byte, std::size_t last_byte);
+
+  std::string name_;
+  std::uint64_t size_bytes_ = 0;
+  int fd_ = -1;
+  int pending_fd_ = -1;
+  mutable std::mutex mu_;
+  std::vector<std::uint8_t> pending_;  // bit i = region i
+};
+
+// Images by name, shared by all connections of one node.
+class ImageStore {
+ public:
+  explicit ImageStore(std::string dir) : dir_(std::move(dir)) {}
+  Result<Image*> Open(const std::string& name, std::uint64_t size_bytes);
+  // {"images":[{"name":…,"size_bytes":…,"pending_regions":…,"pending_bytes":…}]}
+  std::string StatusJson() const;
+
+ private:
+  const std::string dir_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Image>> images_;
+};
+
+}  // namespace healbench::ref

@@ -1,0 +1,89 @@
+// `healbench node --listen ADDR --dir DIR [--token-file F]`: one reference-cluster storage
+// node in the foreground. Prints "listening HOST:PORT" on stdout once it accepts connections
+// (so a parent that passed port 0 learns the port); SIGTERM or SIGINT stops it cleanly.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "backends/refcluster/node_server.h"
+#include "harness/cli/commands.h"
+
+namespace healbench {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnStopSignal(int) { g_stop.store(true); }
+
+const char* kNodeUsage =
+    "usage: healbench node --listen HOST:PORT --dir DIR [--token-file FILE]\n"
+    "  --listen HOST:PORT   address to listen on; port 0 picks a free one (default: "
+    "127.0.0.1:0)\n"
+    "  --dir DIR            where images (NAME.img) and pending marks (NAME.pending) live\n"
+    "  --token-file FILE    clients must send this token in HELLO (default: none)\n";
+
+}  // namespace
+
+int NodeCommand(const std::vector<std::string>& args) {
+  ref::NodeOptions options;
+  std::string listen = "127.0.0.1:0";
+  std::string token_file;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      fputs(kNodeUsage, stdout);
+      return 0;
+    }
+    if ((a == "--listen" || a == "--dir" || a == "--token-file") && i + 1 < args.size()) {
+      const std::string& v = args[++i];
+      (a == "--listen" ? listen : a == "--dir" ? options.dir : token_file) = v;
+      continue;
+    }
+    fprintf(stderr, "healbench node: unexpected argument \"%s\"\n%s", a.c_str(), kNodeUsage);
+    return 2;
+  }
+  if (options.dir.empty()) {
+    fprintf(stderr, "healbench node: --dir is required\n%s", kNodeUsage);
+    return 2;
+  }
+  auto where = ref::ParseHostPort(listen);
+  if (!where.ok()) {
+    fprintf(stderr, "healbench node: --listen: %s\n", where.error().message.c_str());
+    return 2;
+  }
+  options.listen = *where;
+  struct stat st {};
+  if (stat(options.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "healbench node: --dir %s is not a directory\n", options.dir.c_str());
+    return 2;
+  }
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    if (!in) {
+      fprintf(stderr, "healbench node: cannot read --token-file %s\n", token_file.c_str());
+      return 2;
+    }
+    std::getline(in, options.token);
+  }
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const std::string host = options.listen.host;
+  ref::NodeServer server(std::move(options));
+  if (auto rc = server.Start(); !rc.ok()) {
+    fprintf(stderr, "healbench node: %s\n", rc.error().message.c_str());
+    return ExitCodeFor(rc.error());
+  }
+  printf("listening %s:%u\n", host.c_str(), static_cast<unsigned>(server.port()));
+  fflush(stdout);
+  server.Serve(g_stop);
+  return 0;
+}
+
+}  // namespace healbench

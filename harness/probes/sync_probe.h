@@ -1,0 +1,27 @@
+// A sync-state probe at run time: runs its system's status command (through an optional
+// prefix such as `ssh storage1`, always as argv, always with a timeout) and parses the
+// output into a SyncSample. A command that fails, hangs past the timeout or prints garbage
+// gives an "unknown" sample that says why — never an exception, never a hung caller.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/core/result.h"
+#include "harness/probes/sync_sample.h"
+#include "harness/scenario/scenario.h"
+
+namespace healbench {
+
+class SyncProbe {
+ public:
+  virtual ~SyncProbe() = default;
+  virtual std::string Kind() const = 0;
+  // One reading now; returns within about the probe's timeout (a few commands at most).
+  virtual SyncSample Sample() = 0;
+};
+
+Result<std::unique_ptr<SyncProbe>> MakeSyncProbe(const ProbeSpec& spec,
+                                                 std::uint64_t image_size_bytes);
+
+}  // namespace healbench
