@@ -67,6 +67,14 @@ class BackendQueue {
   virtual void CancelAll() = 0;
 };
 
+// A storage node the backend runs itself (the reference cluster's spawned nodes): faults
+// reach it by name without a [nodes] section.
+struct OwnedNode {
+  std::string name;  // node1, node2, ...
+  int pid = 0;
+  std::string address;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -74,6 +82,8 @@ class Backend {
   virtual Capabilities Caps() const = 0;
   // Opens or creates the images. Called once, before any queue.
   virtual Result<std::vector<ImageInfo>> Prepare(const std::vector<ImageSpec>& images) = 0;
+  // Nodes this backend started (valid after Prepare); none for most backends.
+  virtual std::vector<OwnedNode> OwnedNodes() const { return {}; }
   // A queue for one worker thread over the given images (indexes into Prepare's list),
   // with room for `depth` I/Os in flight.
   virtual Result<std::unique_ptr<BackendQueue>> NewQueue(const std::vector<std::uint32_t>& images,

@@ -7,7 +7,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   fio python3 procps
   libnbd-dev nbdkit
-  nftables
+  glusterfs-server glusterfs-client attr nftables
   prometheus-cpp-dev prometheus prometheus-pushgateway
   chromium
 )

@@ -121,6 +121,14 @@ class RefBackend final : public Backend {
     return out;
   }
 
+  std::vector<OwnedNode> OwnedNodes() const override {
+    std::vector<OwnedNode> out;
+    for (const ref::SpawnedNode& n : nodes_) {
+      out.push_back({n.name, n.pid, n.addr.host + ":" + std::to_string(n.addr.port)});
+    }
+    return out;
+  }
+
   Result<std::unique_ptr<BackendQueue>> NewQueue(const std::vector<std::uint32_t>&,
                                                  std::uint32_t) override {
     if (!cluster_) return MakeError(ErrorCode::kInternal, "ref: NewQueue before Prepare");

@@ -54,13 +54,14 @@ class GlusterProbe final : public CommandRunningProbe {
   SyncSample Sample() override {
     GlusterOptions o{spec_.volume, spec_.shard_size, image_size_, false};
     // The summary in XML is the cheapest complete answer; the plain listing is the fallback.
+    // Only when the summary answered but could not be read: a CLI that timed out would
+    // time out again, and one reading must stay within the probe's timeout.
     Output out = Run({"gluster", "volume", "heal", spec_.volume, "info", "summary", "--xml"});
-    if (out.ok) {
-      SyncSample s = ParseGlusterHealInfo(out.text, o);
-      if (s.state != SyncState::kUnknown) return s;
-    }
+    if (!out.ok) return UnknownSample(out.why);
+    SyncSample s = ParseGlusterHealInfo(out.text, o);
+    if (s.state != SyncState::kUnknown) return s;
     Output text = Run({"gluster", "volume", "heal", spec_.volume, "info"});
-    if (!text.ok) return UnknownSample(out.ok ? text.why : out.why);
+    if (!text.ok) return UnknownSample(text.why);
     return ParseGlusterHealInfo(text.text, o);
   }
 

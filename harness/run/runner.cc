@@ -18,6 +18,7 @@
 #include "harness/core/units.h"
 #include "harness/faults/injector_factory.h"
 #include "harness/faults/netfilter_injector.h"
+#include "harness/faults/signal_injector.h"
 #include "harness/metrics/final_figures.h"
 #include "harness/metrics/run_metrics.h"
 #include "harness/probes/sync_probe.h"
@@ -157,6 +158,11 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   }
   auto prepared = backend->Prepare(specs);
   if (!prepared.ok()) return prepared.error();
+  // Nodes the backend runs itself are reached by signals to their processes.
+  for (const OwnedNode& n : backend->OwnedNodes()) {
+    if (injectors.count(n.name) == 0)
+      injectors[n.name] = MakeSignalInjector(SignalTarget{n.pid, "", {}, {}});
+  }
   auto out_dir = PrepareOutDir(scenario, options.out_override);
   if (!out_dir.ok()) return out_dir.error();
 

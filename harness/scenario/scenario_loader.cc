@@ -1009,6 +1009,23 @@ void Loader::LoadFaults(const toml::node& node, Scenario& s) {
   }
 }
 
+// Whether `node` is one the reference cluster spawns itself (node1..nodeN, N = replicas).
+bool RefSpawnedNode(const Scenario& s, const std::string& node) {
+  if (s.backend.kind != "ref" || s.backend.options.count("nodes") != 0 ||
+      node.rfind("node", 0) != 0)
+    return false;
+  int replicas = 2;
+  if (auto it = s.backend.options.find("replicas"); it != s.backend.options.end()) {
+    replicas = std::atoi(it->second.c_str());
+  }
+  const std::string digits = node.substr(4);
+  if (digits.empty() || digits.size() > 2 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  const int n = std::atoi(digits.c_str());
+  return n >= 1 && n <= replicas;
+}
+
 // Checks across sections: every fault names a node the scenario can reach, and that node's
 // injector can do the action; waits need a probe.
 void Loader::CheckTimeline(const toml::table& root, Scenario& s) {
@@ -1026,7 +1043,7 @@ void Loader::CheckTimeline(const toml::table& root, Scenario& s) {
     };
     const std::string prefix = "fault[" + std::to_string(i) + "].";
     auto node_ok = [&](const std::string& node, const std::string& key) {
-      if (s.nodes.count(node) != 0) return true;
+      if (s.nodes.count(node) != 0 || RefSpawnedNode(s, node)) return true;
       std::vector<std::string> names;
       for (const auto& [n, spec] : s.nodes) names.push_back(n);
       Fail(at_key(key.substr(key.rfind('.') + 1).c_str()), key,
@@ -1035,7 +1052,18 @@ void Loader::CheckTimeline(const toml::table& root, Scenario& s) {
                (names.empty() ? std::string() : " (defined: " + JoinQuoted(names) + ")"));
       return false;
     };
-    if (!step.action.empty() && step.action != "command" && node_ok(step.node, prefix + "node")) {
+    if (!step.action.empty() && step.action != "command" && s.nodes.count(step.node) == 0 &&
+        RefSpawnedNode(s, step.node)) {
+      // A node the reference cluster spawns: reached with signals to its process.
+      if (step.action != "freeze" && step.action != "thaw" && step.action != "kill") {
+        Fail(at_key("action"), prefix + "action",
+             "node " + Quote(step.node) + " cannot " + step.action +
+                 ": a spawned reference-cluster node can be frozen, thawed and killed (give it a "
+                 "[nodes." +
+                 step.node + "] section with a proxy injector for disconnect/partition)");
+      }
+    } else if (!step.action.empty() && step.action != "command" &&
+               node_ok(step.node, prefix + "node")) {
       const NodeSpec& n = s.nodes[step.node];
       std::string why;
       if (n.injector == "signal" && step.action != "freeze" && step.action != "thaw" &&

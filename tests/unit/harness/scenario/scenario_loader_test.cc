@@ -234,10 +234,9 @@ TEST_F(ScenarioLoaderTest, SetOverridesTheFileValue) {
 }
 
 TEST_F(ScenarioLoaderTest, SetAddsKeysAndSectionsTheFileDoesNotHave) {
-  Scenario s =
-      LoadOk(kNullBackend, {"slo.max_stall=2s", "nodes.node1.injector=proxy",
-                             "nodes.node1.listen=127.0.0.1:0", "nodes.node1.upstream=127.0.0.1:10809",
-                             "images.count=4"});
+  Scenario s = LoadOk(kNullBackend, {"slo.max_stall=2s", "nodes.node1.injector=proxy",
+                                     "nodes.node1.listen=127.0.0.1:0",
+                                     "nodes.node1.upstream=127.0.0.1:10809", "images.count=4"});
   EXPECT_EQ(s.slo.at("max_stall"), 2.0);
   EXPECT_TRUE(s.has_nodes);
   EXPECT_EQ(s.raw_nodes.at("node1").at("injector"), "'proxy'");
@@ -691,6 +690,35 @@ max_lost_writes = 3
   EXPECT_EQ(first["fault"][1]["wait_until"], "safe_to_stop:node2");
   EXPECT_EQ(first["slo"]["max_stall"], "1500ms");
   EXPECT_EQ(first["slo"]["max_lost_writes"], 3);
+}
+
+}  // namespace
+}  // namespace healbench
+
+namespace healbench {
+namespace {
+
+// Spawned reference-cluster nodes are reached by name without a [nodes] section, for the
+// actions signals can do.
+TEST(ScenarioLoaderRefNodes, SpawnedNodesAreFaultableByName) {
+  const std::vector<std::string> base = {"backend.kind=ref", "backend.replicas=3"};
+  auto with = [&](const std::string& node, const std::string& action) {
+    std::vector<std::string> sets = base;
+    const std::string path = ::testing::TempDir() + "/ref_nodes.toml";
+    std::ofstream(path) << "[[fault]]\nat = \"1s\"\naction = \"" << action << "\"\nnode = \""
+                        << node << "\"\n";
+    return LoadScenarioFile(path, sets);
+  };
+  EXPECT_TRUE(with("node3", "freeze").ok());
+  auto unknown = with("node4", "freeze");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("node \"node4\" is not defined"), std::string::npos);
+  auto cut = with("node2", "disconnect");
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(
+      cut.error().message.find("a spawned reference-cluster node can be frozen, thawed and killed"),
+      std::string::npos)
+      << cut.error().message;
 }
 
 }  // namespace
