@@ -41,15 +41,7 @@ expect_exit 3 "$HB" run "$WORK/cmd.toml" --out "$WORK/abort" -q
 json_check "$WORK/abort/results.json" 'r["duration_s"] < 2.5 and any(e["action"] == "abort" for e in r["events"])' "abort ends the run early"
 pass "command steps: failure, timeout, abort"
 
-if ! command -v bindfs >/dev/null || [ ! -c /dev/fuse ]; then
-  echo "skip: signal injector tests (bindfs or /dev/fuse missing)"; exit 0
-fi
-mkdir -p "$WORK/src" "$WORK/mnt"
-bindfs "$WORK/src" "$WORK/mnt" || { echo "skip: bindfs cannot mount here"; exit 0; }
-BPID=$(pgrep -f "bindfs $WORK/src $WORK/mnt" | head -1)
-echo "$BPID" >"$WORK/bindfs.pid"
-on_exit "fusermount -u -z '$WORK/mnt'; kill $BPID 2>/dev/null"
-on_exit "kill -CONT $BPID 2>/dev/null"
+mount_freezable_fs "signal injector tests"
 
 cat >"$WORK/freeze.toml" <<TOML
 [run]

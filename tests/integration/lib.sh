@@ -77,3 +77,21 @@ start_server() {
   on_exit "stop_server '$WORK/$name.pid'"
   wait_listening "$port"
 }
+
+# mount_freezable_fs WHAT: a bindfs FUSE passthrough of $WORK/src on $WORK/mnt whose process
+# (pid in $BPID and $WORK/bindfs.pid) can be frozen with SIGSTOP, so file I/O on it really
+# stops. Prints "skip: WHAT (…)" and exits 0 where FUSE or bindfs is missing. At exit it is
+# thawed and unmounted.
+mount_freezable_fs() {
+  if ! command -v bindfs >/dev/null || [ ! -c /dev/fuse ]; then
+    echo "skip: $1 (bindfs or /dev/fuse missing)"; exit 0
+  fi
+  mkdir -p "$WORK/src" "$WORK/mnt"
+  if ! bindfs "$WORK/src" "$WORK/mnt" 2>"$WORK/bindfs.err"; then
+    echo "skip: $1 (bindfs cannot mount here: $(cat "$WORK/bindfs.err"))"; exit 0
+  fi
+  BPID=$(pgrep -f "bindfs $WORK/src $WORK/mnt" | head -1)
+  echo "$BPID" >"$WORK/bindfs.pid"
+  on_exit "fusermount -u -z '$WORK/mnt'; kill $BPID 2>/dev/null"
+  on_exit "kill -CONT $BPID 2>/dev/null"
+}

@@ -10,11 +10,8 @@ if ! command -v prometheus >/dev/null || ! command -v prometheus-pushgateway >/d
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq prometheus prometheus-pushgateway \
     >/dev/null 2>&1 || { echo "skip: prometheus / prometheus-pushgateway cannot be installed"; exit 0; }
 fi
-if ! command -v bindfs >/dev/null || [ ! -c /dev/fuse ]; then
-  echo "skip: bindfs or /dev/fuse missing (needed to freeze file I/O)"; exit 0
-fi
+mount_freezable_fs "Prometheus test (a freeze of file I/O is needed)"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port_free() { python3 -c 'import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(("127.0.0.1",int(sys.argv[1]))) else 1)' "$1"; }
 wait_http() {  # wait_http URL WHAT
   for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done
@@ -61,12 +58,6 @@ done
 curl -s "http://127.0.0.1:$PROM_PORT/api/v1/targets" | grep -q '"health":"up"' ||
   fail "prometheus never scraped the pushgateway target"
 
-mkdir -p "$WORK/src" "$WORK/mnt"
-bindfs "$WORK/src" "$WORK/mnt" || { echo "skip: bindfs cannot mount here"; exit 0; }
-BPID=$(pgrep -f "bindfs $WORK/src $WORK/mnt" | head -1)
-echo "$BPID" >"$WORK/bindfs.pid"
-on_exit "fusermount -u -z '$WORK/mnt'; kill $BPID 2>/dev/null"
-on_exit "kill -CONT $BPID 2>/dev/null"
 
 cat >"$WORK/freeze.toml" <<TOML
 [run]

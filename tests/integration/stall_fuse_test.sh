@@ -20,20 +20,10 @@ json_check "$WORK/int/results.json" 'r["interrupted"] is True and 1.0 < r["durat
 json_check "$WORK/int/results.json" 'r["totals"]["read"]["ios"] > 0 and any(e["action"] == "interrupt" for e in r["events"])' "interrupt recorded"
 pass "Ctrl-C ends the run with complete results (${took}s)"
 
-if ! command -v bindfs >/dev/null || [ ! -c /dev/fuse ]; then
-  echo "skip: FUSE stall tests (bindfs or /dev/fuse missing)"; exit 0
-fi
-mkdir -p "$WORK/src" "$WORK/mnt"
-if ! bindfs "$WORK/src" "$WORK/mnt" 2>"$WORK/bindfs.err"; then
-  echo "skip: FUSE stall tests (bindfs cannot mount here: $(cat "$WORK/bindfs.err"))"; exit 0
-fi
-BPID=$(pgrep -f "bindfs $WORK/src $WORK/mnt" | head -1)
-on_exit "fusermount -u -z '$WORK/mnt'; kill $BPID 2>/dev/null"
-on_exit "kill -CONT $BPID 2>/dev/null"
+mount_freezable_fs "FUSE stall tests"
 
 # Freeze for 3 s in the middle of an 8 s run of a write+flush workload. The fault timeline
 # freezes it (SIGSTOP to bindfs) at a known time from the run's start.
-echo "$BPID" >"$WORK/bindfs.pid"
 cat >"$WORK/freeze.toml" <<TOML
 [nodes.fuse]
 injector = "signal"
