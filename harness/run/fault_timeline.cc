@@ -59,11 +59,25 @@ void FaultTimeline::Body() {
       DoWait(step);
     } else {
       if (!SleepUntil(due)) return;
-      DoAction(step, "");
+      DoAction(ResolveNode(step), "");
     }
     prev_end = MonotonicNs();
     if (aborted_) return;
   }
+}
+
+FaultStep FaultTimeline::ResolveNode(const FaultStep& step) {
+  if (step.node_choices.empty()) return step;
+  // The same random(...) text picks the same node for the whole run, so a later step
+  // (thaw after freeze) reaches the node the earlier one chose.
+  auto [it, fresh] = random_nodes_.try_emplace(step.node);
+  if (fresh) {
+    std::uniform_int_distribution<std::size_t> pick(0, step.node_choices.size() - 1);
+    it->second = step.node_choices[pick(rng_)];
+  }
+  FaultStep resolved = step;
+  resolved.node = it->second;
+  return resolved;
 }
 
 void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {

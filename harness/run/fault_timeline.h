@@ -54,6 +54,7 @@ class FaultTimeline {
   bool SleepUntil(Nanos t);  // false when stopped first
   void DoAction(const FaultStep& step, std::string_view why);
   void DoWait(const FaultStep& step);
+  FaultStep ResolveNode(const FaultStep& step);
 
   std::vector<FaultStep> steps_;
   std::map<std::string, std::unique_ptr<Injector>> injectors_;
@@ -62,6 +63,7 @@ class FaultTimeline {
   EventRecorder* events_;
   PhaseTracker* phases_;
   const ProbePoller* probe_ = nullptr;
+  std::map<std::string, std::string> random_nodes_;         // random(...) text -> node it picked
   std::set<std::pair<std::string, std::string>> in_force_;  // (node, disruptive action)
   std::mutex mu_;
   std::condition_variable cv_;

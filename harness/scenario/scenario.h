@@ -66,13 +66,14 @@ struct FaultStep {
   std::optional<Nanos> after_ns;  // from the end of the previous step
   // at/after = "random(A,B)": drawn from the run's seed, uniformly in [A, B].
   std::optional<std::pair<Nanos, Nanos>> random_ns;
-  std::string wait_until;  // "in_sync" | "safe_to_stop:NODE"
-  std::string action;      // empty for a wait step
-  std::string node;
-  CommandLine command;                // for action = "command"
-  Nanos timeout_ns = 60 * kNsPerSec;  // how long the action or wait may take
-  bool abort_on_timeout = false;      // on_timeout = "abort": end the run when it fails
-  bool valid = true;                  // false when the loader reported a problem with it
+  std::string wait_until;                 // "in_sync" | "safe_to_stop:NODE"
+  std::string action;                     // empty for a wait step
+  std::string node;                       // as written; "random(a,b)" picks one of them per run
+  std::vector<std::string> node_choices;  // the candidates of node = "random(a,b)"
+  CommandLine command;                    // for action = "command"
+  Nanos timeout_ns = 60 * kNsPerSec;      // how long the action or wait may take
+  bool abort_on_timeout = false;          // on_timeout = "abort": end the run when it fails
+  bool valid = true;                      // false when the loader reported a problem with it
 };
 
 // [nodes.NAME]: how faults reach one node.

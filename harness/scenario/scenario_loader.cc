@@ -957,6 +957,18 @@ void Loader::LoadFaults(const toml::node& node, Scenario& s) {
         auto str = String(v, key);
         ok = str.has_value() && ok;
         if (str) step.node = *str;
+        // "random(node1,node2)": one of them, drawn from the run's seed.
+        if (str && str->rfind("random(", 0) == 0) {
+          if (str->back() != ')' || str->size() <= 8) {
+            Fail(&v, key, "expected random(NODE,NODE,...), got " + Quote(*str));
+            ok = false;
+          } else {
+            std::stringstream list(str->substr(7, str->size() - 8));
+            for (std::string item; std::getline(list, item, ',');) {
+              if (!Trim(item).empty()) step.node_choices.push_back(Trim(item));
+            }
+          }
+        }
       } else if (name == "wait_until") {
         auto str = String(v, key);
         ok = str.has_value() && ok;
@@ -1052,37 +1064,42 @@ void Loader::CheckTimeline(const toml::table& root, Scenario& s) {
                (names.empty() ? std::string() : " (defined: " + JoinQuoted(names) + ")"));
       return false;
     };
-    if (!step.action.empty() && step.action != "command" && s.nodes.count(step.node) == 0 &&
-        RefSpawnedNode(s, step.node)) {
-      // A node the reference cluster spawns: reached with signals to its process.
-      if (step.action != "freeze" && step.action != "thaw" && step.action != "kill") {
-        Fail(at_key("action"), prefix + "action",
-             "node " + Quote(step.node) + " cannot " + step.action +
-                 ": a spawned reference-cluster node can be frozen, thawed and killed (give it a "
-                 "[nodes." +
-                 step.node + "] section with a proxy injector for disconnect/partition)");
+    // node = "random(a,b)" is checked for every node it may pick.
+    const std::vector<std::string> candidates =
+        step.node_choices.empty() ? std::vector<std::string>{step.node} : step.node_choices;
+    for (const std::string& node : candidates) {
+      if (!step.action.empty() && step.action != "command" && s.nodes.count(node) == 0 &&
+          RefSpawnedNode(s, node)) {
+        // A node the reference cluster spawns: reached with signals to its process.
+        if (step.action != "freeze" && step.action != "thaw" && step.action != "kill") {
+          Fail(at_key("action"), prefix + "action",
+               "node " + Quote(node) + " cannot " + step.action +
+                   ": a spawned reference-cluster node can be frozen, thawed and killed (give it a "
+                   "[nodes." +
+                   node + "] section with a proxy injector for disconnect/partition)");
+        }
+      } else if (!step.action.empty() && step.action != "command" &&
+                 node_ok(node, prefix + "node")) {
+        const NodeSpec& n = s.nodes[node];
+        std::string why;
+        if (n.injector == "signal" && step.action != "freeze" && step.action != "thaw" &&
+            step.action != "kill" && step.action != "restart") {
+          why = "a signal injector can freeze, thaw, kill and restart";
+        } else if (n.injector == "signal" && step.action == "restart" &&
+                   n.commands.count("restart") == 0) {
+          why = "restart needs nodes." + n.name + ".restart (a command)";
+        } else if ((n.injector == "proxy" || n.injector == "netfilter") &&
+                   (step.action == "freeze" || step.action == "thaw" || step.action == "kill" ||
+                    step.action == "restart")) {
+          why = "a " + n.injector +
+                " injector can disconnect, reconnect, partition and heal_partition";
+        } else if (n.injector == "command" && n.commands.count(step.action) == 0) {
+          why = "nodes." + n.name + " has no command for " + step.action;
+        }
+        if (!why.empty())
+          Fail(at_key("action"), prefix + "action",
+               "node " + Quote(node) + " cannot " + step.action + ": " + why);
       }
-    } else if (!step.action.empty() && step.action != "command" &&
-               node_ok(step.node, prefix + "node")) {
-      const NodeSpec& n = s.nodes[step.node];
-      std::string why;
-      if (n.injector == "signal" && step.action != "freeze" && step.action != "thaw" &&
-          step.action != "kill" && step.action != "restart") {
-        why = "a signal injector can freeze, thaw, kill and restart";
-      } else if (n.injector == "signal" && step.action == "restart" &&
-                 n.commands.count("restart") == 0) {
-        why = "restart needs nodes." + n.name + ".restart (a command)";
-      } else if ((n.injector == "proxy" || n.injector == "netfilter") &&
-                 (step.action == "freeze" || step.action == "thaw" || step.action == "kill" ||
-                  step.action == "restart")) {
-        why =
-            "a " + n.injector + " injector can disconnect, reconnect, partition and heal_partition";
-      } else if (n.injector == "command" && n.commands.count(step.action) == 0) {
-        why = "nodes." + n.name + " has no command for " + step.action;
-      }
-      if (!why.empty())
-        Fail(at_key("action"), prefix + "action",
-             "node " + Quote(step.node) + " cannot " + step.action + ": " + why);
     }
     if (!step.wait_until.empty()) {
       if (!s.has_probe)

@@ -120,6 +120,29 @@ TEST_F(FaultTimelineTest, FailedStepWithAbortStopsTheRun) {
   EXPECT_EQ(phases.Current(), "baseline");                    // a failed fault is not a fault
 }
 
+TEST_F(FaultTimelineTest, RandomNodeIsOneChoiceForTheWholeRun) {
+  std::vector<std::string> log2;
+  std::map<std::string, std::unique_ptr<Injector>> injectors;
+  injectors["n1"] = std::make_unique<RecordingInjector>(&log_, &mu_);
+  injectors["n2"] = std::make_unique<RecordingInjector>(&log2, &mu_);
+  PhaseTracker phases(&control_);
+  FaultStep freeze = Step(0, {}, "freeze", "random(n1,n2)");
+  freeze.node_choices = {"n1", "n2"};
+  FaultStep thaw = Step({}, 0, "thaw", "random(n1,n2)");
+  thaw.node_choices = {"n1", "n2"};
+  FaultTimeline t({freeze, thaw}, std::move(injectors), 3, &control_, events_.get(), &phases);
+  t.Start();
+  for (int i = 0; i < 400 && events_->Snapshot().size() < 2; ++i) usleep(5000);
+  t.Stop();
+  const auto ev = events_->Snapshot();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_TRUE(ev[0].node == "n1" || ev[0].node == "n2");
+  EXPECT_EQ(ev[1].node, ev[0].node);  // the thaw reaches the node the freeze chose
+  const std::vector<std::string>& chosen = ev[0].node == "n1" ? log_ : log2;
+  EXPECT_EQ(chosen, (std::vector<std::string>{"freeze", "thaw"}));
+  EXPECT_EQ(phases.Current(), "recovered");
+}
+
 TEST_F(FaultTimelineTest, RandomTimesReplayWithTheSameSeed) {
   auto first_time = [&](std::uint64_t seed) {
     RunControl control;

@@ -710,6 +710,12 @@ TEST(ScenarioLoaderRefNodes, SpawnedNodesAreFaultableByName) {
     return LoadScenarioFile(path, sets);
   };
   EXPECT_TRUE(with("node3", "freeze").ok());
+  auto random = with("random(node1, node3)", "freeze");
+  ASSERT_TRUE(random.ok()) << random.error().message;
+  EXPECT_EQ(random->faults[0].node_choices, (std::vector<std::string>{"node1", "node3"}));
+  auto random_bad = with("random(node1,node9)", "freeze");
+  ASSERT_FALSE(random_bad.ok());
+  EXPECT_NE(random_bad.error().message.find("node \"node9\" is not defined"), std::string::npos);
   auto unknown = with("node4", "freeze");
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("node \"node4\" is not defined"), std::string::npos);
