@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -75,6 +77,15 @@ struct OwnedNode {
   std::string address;
 };
 
+// Replication state as the backend itself knows it (the reference cluster's client does):
+// the ground truth a `ref` probe reads.
+struct BackendSyncState {
+  std::string state;  // in_sync | degraded | healing | unknown
+  std::map<std::string, bool>
+      safe_to_stop;  // per node: would stopping it now lose the last good copy?
+  std::string detail;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -84,6 +95,8 @@ class Backend {
   virtual Result<std::vector<ImageInfo>> Prepare(const std::vector<ImageSpec>& images) = 0;
   // Nodes this backend started (valid after Prepare); none for most backends.
   virtual std::vector<OwnedNode> OwnedNodes() const { return {}; }
+  // Replication state now, for backends that replicate themselves; nullopt for the others.
+  virtual std::optional<BackendSyncState> SyncState() const { return std::nullopt; }
   // A queue for one worker thread over the given images (indexes into Prepare's list),
   // with room for `depth` I/Os in flight.
   virtual Result<std::unique_ptr<BackendQueue>> NewQueue(const std::vector<std::uint32_t>& images,

@@ -68,6 +68,25 @@ Result<void> ClientCluster::Start(const std::vector<ImageSpec>& images) {
   return Ok();
 }
 
+BackendSyncState ClientCluster::Status() {
+  std::lock_guard<std::mutex> lock(mu_);
+  BackendSyncState st;
+  int up = 0, down = 0, healing = 0;
+  for (const Replica& r : replicas_) {
+    up += r.state == State::kUp ? 1 : 0;
+    down += r.state == State::kDown ? 1 : 0;
+    healing += r.state == State::kHealing ? 1 : 0;
+  }
+  st.state = down > 0 ? "degraded" : healing > 0 ? "healing" : "in_sync";
+  for (const Replica& r : replicas_) {
+    // Safe when another replica holds every write: one that is up and not being healed.
+    st.safe_to_stop[r.address.name] = up - (r.state == State::kUp ? 1 : 0) >= 1;
+  }
+  st.detail = std::to_string(up) + " up, " + std::to_string(healing) + " healing, " +
+              std::to_string(down) + " down";
+  return st;
+}
+
 void ClientCluster::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);

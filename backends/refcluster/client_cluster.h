@@ -47,6 +47,9 @@ class ClientCluster {
   // The sink goes away: its ops still out complete into nothing.
   void Detach(CompletionSink* sink);
   void Stop();
+  // in_sync / degraded / healing and, per replica, whether stopping it now would leave no
+  // up-to-date copy (a replica is up to date when it is up and not being healed).
+  BackendSyncState Status();
 
  private:
   enum class State : std::uint8_t { kUp, kDown, kHealing };

@@ -121,6 +121,11 @@ class RefBackend final : public Backend {
     return out;
   }
 
+  std::optional<BackendSyncState> SyncState() const override {
+    if (!cluster_) return std::nullopt;
+    return cluster_->Status();
+  }
+
   std::vector<OwnedNode> OwnedNodes() const override {
     std::vector<OwnedNode> out;
     for (const ref::SpawnedNode& n : nodes_) {

@@ -78,7 +78,8 @@ int DemoCommand(const std::vector<std::string>& args) {
                                      "backend.ping_timeout=2s", "backend.heal_algorithm=dirty",
                                      "backend.heal_rate=32MiB", "images.count=1",
                                      "images.size=64MiB",       "workload.profile=randwrite",
-                                     "workload.iodepth=8"};
+                                     "workload.iodepth=8",      "probe.kind=ref",
+                                     "probe.interval=100ms"};
     sets.insert(sets.end(), v.sets.begin(), v.sets.end());
     const std::string file = out + "/" + v.name + ".toml";
     std::error_code ec;

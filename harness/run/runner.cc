@@ -21,6 +21,7 @@
 #include "harness/faults/signal_injector.h"
 #include "harness/metrics/final_figures.h"
 #include "harness/metrics/run_metrics.h"
+#include "harness/probes/backend_state_probe.h"
 #include "harness/probes/sync_probe.h"
 #include "harness/run/event_recorder.h"
 #include "harness/run/fault_timeline.h"
@@ -151,13 +152,19 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     specs.push_back({scenario.images.prefix + "-" + std::to_string(i), image_size});
   }
   std::unique_ptr<SyncProbe> probe;
-  if (scenario.probe) {
+  const bool backend_probe = scenario.probe && scenario.probe->kind == "ref";
+  if (scenario.probe && !backend_probe) {
     auto p = MakeSyncProbe(*scenario.probe, scenario.images.size_bytes);
     if (!p.ok()) return p.error();
     probe = std::move(*p);
   }
   auto prepared = backend->Prepare(specs);
   if (!prepared.ok()) return prepared.error();
+  if (backend_probe) {  // the backend's own replication state: there once it is prepared
+    auto p = MakeBackendStateProbe(backend.get());
+    if (!p.ok()) return p.error();
+    probe = std::move(*p);
+  }
   // Nodes the backend runs itself are reached by signals to their processes.
   for (const OwnedNode& n : backend->OwnedNodes()) {
     if (injectors.count(n.name) == 0)

@@ -65,4 +65,6 @@ expect_exit 2 "$HB" run --set backend.kind=null --set run.duration=1s --metrics-
 expect_contains "$ERR" "--metrics-listen \"nonsense\"" "bad metrics address refused clearly"
 expect_exit 2 "$HB" compare "$WORK/a.json" "$WORK/b.json"
 expect_contains "$ERR" "$WORK/a.json" "compare names the unreadable file"
+expect_exit 2 "$HB" run --set backend.kind=null --set probe.kind=ref --set run.duration=1s --out "$WORK/o5" -q
+expect_contains "$ERR" 'probe.kind = "ref" needs backend.kind = "ref"' "ref probe on another backend refused"
 pass "validate and refusals"
