@@ -82,6 +82,20 @@ FaultStep FaultTimeline::ResolveNode(const FaultStep& step) {
 
 void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
   const Nanos begin = MonotonicNs();
+  // The operator's most dangerous moment: taking a node down while the probe says it holds
+  // the last good copy of something. Recorded, not prevented — the scenario may mean it.
+  if (why.empty() && IsDisruptive(step.action) && probe_ != nullptr) {
+    if (auto sample = probe_->LatestSince(0)) {
+      auto it = sample->safe_to_stop.find(step.node);
+      if (it != sample->safe_to_stop.end() && !it->second) {
+        events_->Add("warning", "unsafe_stop", step.node, false,
+                     step.action + " of " + step.node +
+                         " while the probe says it is not safe to stop (" +
+                         std::string(SyncStateName(sample->state)) + ": " + sample->detail + ")",
+                     begin);
+      }
+    }
+  }
   ActionOutcome outcome;
   if (step.action == "command") {
     const CommandSpec spec{step.command.argv, step.command.shell};
