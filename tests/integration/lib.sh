@@ -4,12 +4,13 @@
 set -euo pipefail
 HB="$1"
 SRC="$2"
+# KEEP_WORK=1 keeps the temp dir (server logs, results) for a look after a failure.
 WORK="$(mktemp -d /var/tmp/healbench-e2e.XXXXXX)"
 CLEANUPS=()
 cleanup() {
   local rc=$?
   for ((i=${#CLEANUPS[@]}-1; i>=0; i--)); do eval "${CLEANUPS[$i]}" || true; done
-  rm -rf "$WORK"
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
   exit $rc
 }
 trap cleanup EXIT
