@@ -4,12 +4,6 @@
 namespace healbench {
 namespace {
 
-std::string Describe(const CommandOutcome& o, const CommandSpec& spec) {
-  std::string d = DescribeCommand(spec) + ": " + (o.ok ? "exit 0" : o.error);
-  if (!o.output.empty()) d += "\n" + o.output;
-  return d;
-}
-
 class CommandInjector final : public Injector {
  public:
   explicit CommandInjector(std::map<std::string, CommandSpec> commands)
@@ -22,7 +16,7 @@ class CommandInjector final : public Injector {
     auto it = commands_.find(action);
     if (it == commands_.end()) return {false, CannotDo(action)};
     const CommandOutcome o = RunCommand(it->second, timeout_ns);
-    return {o.ok, Describe(o, it->second)};
+    return {o.ok, DescribeOutcome(it->second, o)};
   }
 
  private:

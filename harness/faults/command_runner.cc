@@ -25,6 +25,12 @@ std::string DescribeCommand(const CommandSpec& spec) {
   return out;
 }
 
+std::string DescribeOutcome(const CommandSpec& spec, const CommandOutcome& outcome) {
+  std::string d = DescribeCommand(spec) + ": " + (outcome.ok ? "exit 0" : outcome.error);
+  if (!outcome.output.empty()) d += "\n" + outcome.output;
+  return d;
+}
+
 CommandOutcome RunCommand(const CommandSpec& spec, Nanos timeout_ns) {
   CommandOutcome r;
   if (spec.argv.empty()) {

@@ -31,4 +31,8 @@ CommandOutcome RunCommand(const CommandSpec& spec, Nanos timeout_ns);
 // "ssh storage1 systemctl stop glusterd" for messages; shell strings as given.
 std::string DescribeCommand(const CommandSpec& spec);
 
+// What an event says about a finished command: "CMD: exit 0" or "CMD: <error>", then its
+// output on the next lines when it printed any.
+std::string DescribeOutcome(const CommandSpec& spec, const CommandOutcome& outcome);
+
 }  // namespace healbench

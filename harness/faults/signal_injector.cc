@@ -28,9 +28,7 @@ class SignalInjector final : public Injector {
     if (action == "restart") {
       if (!t_.restart) return {false, CannotDo(action)};
       const CommandOutcome o = RunCommand(*t_.restart, timeout_ns);
-      std::string d = DescribeCommand(*t_.restart) + ": " + (o.ok ? "exit 0" : o.error);
-      if (!o.output.empty()) d += "\n" + o.output;
-      return {o.ok, d};
+      return {o.ok, DescribeOutcome(*t_.restart, o)};
     }
     const int sig = action == "freeze" ? SIGSTOP
                     : action == "thaw" ? SIGCONT

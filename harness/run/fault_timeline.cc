@@ -101,8 +101,7 @@ void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
     const CommandSpec spec{step.command.argv, step.command.shell};
     const CommandOutcome o = RunCommand(spec, step.timeout_ns);
     outcome.ok = o.ok;
-    outcome.detail = DescribeCommand(spec) + ": " + (o.ok ? "exit 0" : o.error) +
-                     (o.output.empty() ? "" : "\n" + o.output);
+    outcome.detail = DescribeOutcome(spec, o);
   } else {
     auto it = injectors_.find(step.node);
     if (it == injectors_.end()) {
