@@ -8,6 +8,12 @@
 #ifdef HEALBENCH_HAVE_NBD
 #include "backends/nbd/nbd_backend.h"
 #endif
+#ifdef HEALBENCH_HAVE_ISCSI
+#include "backends/iscsi/iscsi_backend.h"
+#endif
+#ifdef HEALBENCH_HAVE_GFAPI
+#include "backends/gfapi/gfapi_backend.h"
+#endif
 
 namespace healbench {
 namespace {
@@ -50,9 +56,28 @@ std::vector<BackendEntry> MakeRegistry() {
   const std::string no_nbd = "built without libnbd (install libnbd-dev)";
   r.push_back({"nbd", "NBD exports through libnbd", [no_nbd] { return no_nbd; }, NotBuilt(no_nbd)});
 #endif
-  r.push_back({"iscsi", "iSCSI LUNs through libiscsi", [later] { return later; }, NotBuilt(later)});
-  r.push_back(
-      {"gfapi", "GlusterFS volumes through libgfapi", [later] { return later; }, NotBuilt(later)});
+#ifdef HEALBENCH_HAVE_ISCSI
+  r.push_back({"iscsi", "an iSCSI LUN through libiscsi (iscsi://HOST[:PORT]/IQN/LUN)",
+               [] { return std::string(); },
+               [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
+                 return MakeIscsiBackendFromOptions(c.options);
+               }});
+#else
+  const std::string no_iscsi = "built without libiscsi (install libiscsi-dev)";
+  r.push_back({"iscsi", "iSCSI LUNs through libiscsi", [no_iscsi] { return no_iscsi; },
+               NotBuilt(no_iscsi)});
+#endif
+#ifdef HEALBENCH_HAVE_GFAPI
+  r.push_back({"gfapi", "files in a GlusterFS volume through libgfapi (no FUSE mount)",
+               [] { return std::string(); },
+               [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
+                 return MakeGfapiBackend(c.path, c.options);
+               }});
+#else
+  const std::string no_gfapi = "built without libgfapi (install libglusterfs-dev)";
+  r.push_back({"gfapi", "files in a GlusterFS volume through libgfapi",
+               [no_gfapi] { return no_gfapi; }, NotBuilt(no_gfapi)});
+#endif
   r.push_back(
       {"rbd", "Ceph RBD images through librbd", [later] { return later; }, NotBuilt(later)});
   return r;

@@ -81,6 +81,15 @@ std::vector<CompareRow> CompareRows(const std::vector<RunResult>& runs) {
   rows.push_back(MakeRow(runs, "degraded_iops_ratio", "degraded IOPS ratio", "ratio", true,
                          [](const RunResult& r) { return r.derived.degraded_iops_ratio; }));
   for (const std::string& phase : PhaseNames(runs)) {
+    rows.push_back(MakeRow(runs, "iops." + phase, "IOPS, " + phase, "iops", true,
+                           [&](const RunResult& r) -> Opt {
+                             for (const Phase& p : r.phases) {
+                               if (p.name == phase) return p.ops[0].iops + p.ops[1].iops;
+                             }
+                             return std::nullopt;
+                           }));
+  }
+  for (const std::string& phase : PhaseNames(runs)) {
     for (int op = 0; op < 2; ++op) {
       rows.push_back(MakeRow(runs, std::string("p99_ns.") + kOpNames[op] + "." + phase,
                              std::string("p99 ") + kOpNames[op] + ", " + phase, "ns", false,
@@ -99,6 +108,14 @@ std::vector<CompareRow> CompareRows(const std::vector<RunResult>& runs) {
         if (!r.integrity.lost_writes) return std::nullopt;
         return static_cast<double>(*r.integrity.lost_writes);
       }));
+  rows.push_back(MakeRow(runs, "damaged_blocks", "stale/torn/diverged blocks", "count", false,
+                         [](const RunResult& r) -> Opt {
+                           const Integrity& in = r.integrity;
+                           if (!in.stale_reads) return std::nullopt;
+                           return static_cast<double>(*in.stale_reads + in.torn_blocks.value_or(0) +
+                                                      in.misdirected.value_or(0) +
+                                                      in.diverged_blocks.value_or(0));
+                         }));
   rows.push_back(MakeRow(runs, "slo_pass", "SLO pass", "pass", true,
                          [](const RunResult& r) -> Opt { return SloPass(r) ? 1.0 : 0.0; }));
   return rows;

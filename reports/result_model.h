@@ -78,11 +78,27 @@ struct SyncSample {
 struct Derived {
   std::optional<double> max_stall_s, failover_latency_s, heal_stall_max_s, time_to_in_sync_s,
       degraded_iops_ratio, longest_completion_gap_s;
+  // What the storage itself predicts for a stall at a silent fault (e.g. GlusterFS's
+  // network.ping-timeout), read from it before the faults; null when it has no such figure.
+  std::optional<double> expected_stall_s;
+  std::optional<std::string> expected_stall_basis;
+};
+
+// One replica read on its own at the end of a verified run.
+struct ReplicaIntegrity {
+  std::string node;
+  std::uint64_t checked_blocks = 0;
+  std::uint64_t bad_blocks = 0;  // not the acknowledged version (lost, stale, torn, misdirected)
 };
 
 struct Integrity {  // all null when verification was off
   std::optional<std::uint64_t> checked_blocks, lost_writes, stale_reads, torn_blocks, misdirected,
       diverged_blocks;
+  std::optional<std::uint64_t> block_bytes;        // the verification unit (4096)
+  std::optional<std::uint64_t> blocks_read_back;   // touched blocks read back at the end
+  std::optional<std::uint64_t> unverified_blocks;  // touched blocks the read-back could not read
+  std::vector<ReplicaIntegrity> replicas;          // empty: replicas not compared
+  std::string note;                                // why something was not verified
 };
 
 struct SloCheck {

@@ -153,7 +153,9 @@ json ToJson(const RunResult& r) {
                   {"heal_stall_max_s", OrNull(d.heal_stall_max_s)},
                   {"time_to_in_sync_s", OrNull(d.time_to_in_sync_s)},
                   {"degraded_iops_ratio", OrNull(d.degraded_iops_ratio)},
-                  {"longest_completion_gap_s", OrNull(d.longest_completion_gap_s)}};
+                  {"longest_completion_gap_s", OrNull(d.longest_completion_gap_s)},
+                  {"expected_stall_s", OrNull(d.expected_stall_s)},
+                  {"expected_stall_basis", OrNull(d.expected_stall_basis)}};
 
   const Integrity& in = r.integrity;
   j["integrity"] = {{"checked_blocks", OrNull(in.checked_blocks)},
@@ -161,7 +163,17 @@ json ToJson(const RunResult& r) {
                     {"stale_reads", OrNull(in.stale_reads)},
                     {"torn_blocks", OrNull(in.torn_blocks)},
                     {"misdirected", OrNull(in.misdirected)},
-                    {"diverged_blocks", OrNull(in.diverged_blocks)}};
+                    {"diverged_blocks", OrNull(in.diverged_blocks)},
+                    {"block_bytes", OrNull(in.block_bytes)},
+                    {"blocks_read_back", OrNull(in.blocks_read_back)},
+                    {"unverified_blocks", OrNull(in.unverified_blocks)},
+                    {"note", in.note}};
+  json replicas = json::array();
+  for (const ReplicaIntegrity& ri : in.replicas) {
+    replicas.push_back(
+        {{"node", ri.node}, {"checked_blocks", ri.checked_blocks}, {"bad_blocks", ri.bad_blocks}});
+  }
+  j["integrity"]["replicas"] = std::move(replicas);
 
   json checks = json::array();
   for (const SloCheck& s : r.slo_checks) {

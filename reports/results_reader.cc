@@ -332,6 +332,10 @@ void ReadDocument(Reader& rd, const json& j, RunResult* r) {
     rd.OptDouble(*d, "derived", "time_to_in_sync_s", &dv.time_to_in_sync_s);
     rd.OptDouble(*d, "derived", "degraded_iops_ratio", &dv.degraded_iops_ratio);
     rd.OptDouble(*d, "derived", "longest_completion_gap_s", &dv.longest_completion_gap_s);
+    rd.OptDouble(*d, "derived", "expected_stall_s", &dv.expected_stall_s);
+    std::string basis;
+    rd.String(*d, "derived", "expected_stall_basis", &basis);
+    if (!basis.empty()) dv.expected_stall_basis = basis;
   }
   if (const json* in = rd.Object(j, "", "integrity")) {
     Integrity& ig = r->integrity;
@@ -341,6 +345,8 @@ void ReadDocument(Reader& rd, const json& j, RunResult* r) {
     rd.OptInteger(*in, "integrity", "torn_blocks", &ig.torn_blocks);
     rd.OptInteger(*in, "integrity", "misdirected", &ig.misdirected);
     rd.OptInteger(*in, "integrity", "diverged_blocks", &ig.diverged_blocks);
+    rd.OptInteger(*in, "integrity", "blocks_read_back", &ig.blocks_read_back);
+    rd.OptInteger(*in, "integrity", "unverified_blocks", &ig.unverified_blocks);
   }
   // slo.pass is derived from the checks (SloPass), so only the checks are read.
   if (const json* slo = rd.Object(j, "", "slo")) {

@@ -201,6 +201,11 @@ std::string SyncAndDerived(const RunResult& r) {
          Seconds(d.time_to_in_sync_s) + " | heal stall max " + Seconds(d.heal_stall_max_s) +
          " | degraded IOPS ratio " +
          (d.degraded_iops_ratio ? FormatFixed(*d.degraded_iops_ratio, 2) : "n/a") + '\n';
+  if (d.expected_stall_s) {
+    out += "expected stall at a silent fault " + Seconds(d.expected_stall_s) + " (" +
+           d.expected_stall_basis.value_or("") + "), measured max stall " + Seconds(d.max_stall_s) +
+           '\n';
+  }
   return out;
 }
 

@@ -5,9 +5,11 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   liburing-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  fio python3 procps
+  fio python3 procps bindfs fuse3
+  clang libclang-rt-14-dev
   libnbd-dev nbdkit
-  glusterfs-server glusterfs-client attr nftables
+  libiscsi-dev libiscsi-bin tgt qemu-utils
+  glusterfs-server glusterfs-client libglusterfs-dev attr nftables
   prometheus-cpp-dev prometheus prometheus-pushgateway
   chromium
 )

@@ -43,7 +43,11 @@ class NullBackend final : public Backend {
  public:
   std::string Kind() const override { return "null"; }
   Capabilities Caps() const override {
-    return {.flush = true, .discard = true, .registered_buffers = false, .alignment = 1};
+    return {.flush = true,
+            .discard = true,
+            .registered_buffers = false,
+            .alignment = 1,
+            .keeps_data = false};
   }
   Result<std::vector<ImageInfo>> Prepare(const std::vector<ImageSpec>& images) override {
     std::vector<ImageInfo> out;

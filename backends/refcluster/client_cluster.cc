@@ -196,9 +196,10 @@ void ClientCluster::IssueLocked(Op* op) {
   for (Replica& rep : replicas_) {
     if (rep.state == State::kDown || !rep.conn) continue;
     ++op->remaining;
+    const bool up = rep.state == State::kUp;
     if (!rep.conn->Send(h, data,
-                        [this, op](int status, const FrameHeader&, std::vector<std::uint8_t>&) {
-                          OnReply(op, status, nullptr);
+                        [this, op, up](int status, const FrameHeader&, std::vector<std::uint8_t>&) {
+                          OnReply(op, status, nullptr, up);
                         })) {
       --op->remaining;
       op->lost = true;
@@ -207,7 +208,7 @@ void ClientCluster::IssueLocked(Op* op) {
   if (--op->remaining == 0) FinishLocked(op);
 }
 
-void ClientCluster::OnReply(Op* op, int status, std::vector<std::uint8_t>* data) {
+void ClientCluster::OnReply(Op* op, int status, std::vector<std::uint8_t>* data, bool from_up) {
   std::lock_guard<std::mutex> lock(mu_);
   --op->remaining;
   if (op->req.op == OpKind::kRead) {
@@ -224,6 +225,7 @@ void ClientCluster::OnReply(Op* op, int status, std::vector<std::uint8_t>* data)
   }
   if (status == 0) {
     ++op->acked;
+    if (from_up) ++op->acked_up;
   } else if (status == ENOTCONN) {
     op->lost = true;
   } else if (op->error == 0) {
@@ -253,8 +255,11 @@ void ClientCluster::FinishLocked(Op* op) {
   }
   std::int64_t result = op->error;
   if (result == 0) {
-    result = op->acked == 0 ? -ENOTCONN
-                            : (op->req.op == OpKind::kFlush ? 0 : std::int64_t{op->req.length});
+    // Durable only on an up-to-date replica: a replica being healed may still lack older
+    // writes, so a write only it holds is not acknowledged (it may be lost with it).
+    const int good = op->req.op == OpKind::kRead ? op->acked : op->acked_up;
+    result =
+        good == 0 ? -ENOTCONN : (op->req.op == OpKind::kFlush ? 0 : std::int64_t{op->req.length});
   }
   if (op->degraded) --degraded_inflight_;
   inflight_.erase(op);
@@ -277,7 +282,11 @@ void ClientCluster::Drop(std::size_t r, const std::string& why) {
     std::lock_guard<std::mutex> lock(mu_);
     Replica& rep = replicas_[r];
     if (rep.state == State::kDown) return;
+    const bool was_up = rep.state == State::kUp;
     rep.state = State::kDown;
+    bool any_up = false;
+    for (const Replica& other : replicas_) any_up = any_up || other.state == State::kUp;
+    if (was_up && !any_up) last_good_ = static_cast<int>(r);
     rep.next_attempt_ns = MonotonicNs() + kReconnectIntervalNs;
     conn = std::move(rep.conn);
     fprintf(stderr, "ref: %s dropped: %s\n", rep.address.name.c_str(), why.c_str());
@@ -296,7 +305,11 @@ void ClientCluster::Monitor() {
       for (std::size_t i = 0; i < replicas_.size(); ++i) {
         Replica& rep = replicas_[i];
         if (rep.state == State::kDown) {
-          if (now >= rep.next_attempt_ns && !healing_.load()) attempts.push_back(i);
+          // With no replica up only the last good one can come back: a heal needs a source.
+          bool any_up = false;
+          for (const Replica& other : replicas_) any_up = any_up || other.state == State::kUp;
+          const bool can_return = any_up || static_cast<int>(i) == last_good_;
+          if (now >= rep.next_attempt_ns && !healing_.load() && can_return) attempts.push_back(i);
           continue;
         }
         if (!rep.conn) continue;
@@ -314,6 +327,21 @@ void ClientCluster::Monitor() {
       const Nanos timeout = std::min<Nanos>(options_.ping_timeout_ns, kNsPerSec);
       auto c = ReplicaConnection::Open(replicas_[i].address.addr, "", timeout);
       if (c.ok() && OpenImages(**c).ok()) {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          bool any_up = false;
+          for (const Replica& other : replicas_) any_up = any_up || other.state == State::kUp;
+          if (!any_up && static_cast<int>(i) == last_good_) {
+            replicas_[i].conn = std::move(*c);
+            replicas_[i].state = State::kUp;
+            last_good_ = -1;
+            fprintf(stderr,
+                    "ref: %s reconnected; it holds every acknowledged write: serving again, "
+                    "the others heal from it\n",
+                    replicas_[i].address.name.c_str());
+            continue;
+          }
+        }
         if (healer_.joinable()) healer_.join();
         {
           std::lock_guard<std::mutex> lock(mu_);

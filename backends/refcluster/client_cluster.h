@@ -18,38 +18,27 @@
 #include "backends/backend.h"
 #include "backends/refcluster/ref_options.h"
 #include "backends/refcluster/replica_connection.h"
+#include "backends/refcluster/replicated_cluster.h"
 
 namespace healbench::ref {
 
-// Where a queue's completions go (implemented by the ref backend's queue).
-class CompletionSink {
- public:
-  virtual ~CompletionSink() = default;
-  virtual void Complete(IoCompletion c) = 0;
-};
-
-struct ReplicaAddress {
-  std::string name;
-  HostPort addr;
-};
-
-class ClientCluster {
+class ClientCluster final : public ReplicatedCluster {
  public:
   ClientCluster(RefOptions options, std::vector<ReplicaAddress> replicas);
-  ~ClientCluster();
+  ~ClientCluster() override;
   ClientCluster(const ClientCluster&) = delete;
   ClientCluster& operator=(const ClientCluster&) = delete;
 
   // Connects to every replica and opens the images on each; then starts the monitor.
-  Result<void> Start(const std::vector<ImageSpec>& images);
+  Result<void> Start(const std::vector<ImageSpec>& images) override;
   // Starts one guest I/O; its completion goes to sink (never inside this call).
-  void Submit(CompletionSink* sink, const IoRequest& req);
+  void Submit(CompletionSink* sink, const IoRequest& req) override;
   // The sink goes away: its ops still out complete into nothing.
-  void Detach(CompletionSink* sink);
-  void Stop();
+  void Detach(CompletionSink* sink) override;
+  void Stop() override;
   // in_sync / degraded / healing and, per replica, whether stopping it now would leave no
   // up-to-date copy (a replica is up to date when it is up and not being healed).
-  BackendSyncState Status();
+  BackendSyncState Status() override;
 
  private:
   enum class State : std::uint8_t { kUp, kDown, kHealing };
@@ -64,6 +53,7 @@ class ClientCluster {
     IoRequest req;
     int remaining = 0;
     int acked = 0;
+    int acked_up = 0;  // acks from replicas that were up to date (not healing) when sent
     std::int64_t error = 0;
     bool lost = false;    // a replica was dropped with this write outstanding
     bool marked = false;  // survivors were told to mark its regions
@@ -77,7 +67,7 @@ class ClientCluster {
 
   void StartLocked(Op* op);
   void IssueLocked(Op* op);
-  void OnReply(Op* op, int status, std::vector<std::uint8_t>* data);
+  void OnReply(Op* op, int status, std::vector<std::uint8_t>* data, bool from_up = false);
   void FinishLocked(Op* op);
   bool BlockedLocked(const Op& op) const;
   Result<void> OpenImages(ReplicaConnection& conn);
@@ -97,6 +87,10 @@ class ClientCluster {
   std::unordered_set<Op*> inflight_;
   std::vector<ImageLock> locks_;
   int degraded_inflight_ = 0;
+  // The replica that was the last one up when it dropped: it holds every acknowledged write
+  // (none could be acknowledged after it), so when it comes back with no replica up it serves
+  // again at once and the others heal from it. -1: none.
+  int last_good_ = -1;
   std::atomic<bool> stop_{false};
   std::thread monitor_;
   std::thread healer_;

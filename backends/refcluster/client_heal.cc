@@ -1,11 +1,14 @@
 // The client-side heal of a returning replica: wait for writes issued while it was away,
-// collect the survivors' pending regions (or every region for "full"), copy each from a
-// survivor under the image or range lock at heal_rate, and clear the marks.
+// collect the survivors' pending regions (or every region for "full" and "diff"), copy each
+// ("diff": only its chunks whose checksums differ) from a survivor under the image or range
+// lock at heal_rate, and clear the marks. Heal writes carry kFlagHeal.
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 
+#include "backends/refcluster/chunk_checksum.h"
 #include "backends/refcluster/client_cluster.h"
+#include "backends/refcluster/diff_heal.h"
 #include "backends/refcluster/image_store.h"
 
 namespace healbench::ref {
@@ -72,11 +75,13 @@ Result<void> ClientCluster::HealImage(std::size_t r, std::uint32_t image, std::u
       bitmap[i] = static_cast<std::uint8_t>(bitmap[i] | reply->payload[i]);
     }
   }
-  const bool full = options_.heal_algorithm == "full";
+  // "full" and "diff" visit every region; "diff" copies only the chunks that differ.
+  const bool every_region = options_.heal_algorithm != "dirty";
+  const bool diff = options_.heal_algorithm == "diff";
   const Nanos start = MonotonicNs();
   Result<void> rc = Ok();
   for (std::uint64_t region = 0; region < regions && rc.ok() && !stop_.load(); ++region) {
-    if (!full && (bitmap[region / 8] & (1u << (region % 8))) == 0) continue;
+    if (!every_region && (bitmap[region / 8] & (1u << (region % 8))) == 0) continue;
     const std::uint64_t begin = region * kRegionBytes;
     const auto length = static_cast<std::uint32_t>(std::min(kRegionBytes, size - begin));
     if (!image_lock) {
@@ -87,20 +92,32 @@ Result<void> ClientCluster::HealImage(std::size_t r, std::uint32_t image, std::u
     h.image = image;
     h.offset = begin;
     h.length = length;
-    h.type = static_cast<std::uint8_t>(FrameType::kRead);
-    auto data = survivors[0]->Call(h, {}, timeout);
-    if (data.ok() && data->status == 0) {
-      h.type = static_cast<std::uint8_t>(FrameType::kWrite);
-      auto wrote = target->Call(h, data->payload, timeout);
-      if (wrote.ok() && wrote->status == 0) {
+    if (diff) {
+      DiffHealStats stats;
+      rc = DiffHealRange(*survivors[0], *target, image, begin, length, timeout, &stats);
+      if (rc.ok()) {
         h.type = static_cast<std::uint8_t>(FrameType::kPendingClear);
         for (auto& s : survivors) (void)s->Call(h, {}, timeout);
-        *bytes += length;
-      } else {
-        rc = MakeError(ErrorCode::kUnavailable, "heal write to the returning replica failed");
+        *bytes += stats.copied_bytes;
       }
     } else {
-      rc = MakeError(ErrorCode::kUnavailable, "heal read from the survivor failed");
+      h.type = static_cast<std::uint8_t>(FrameType::kRead);
+      auto data = survivors[0]->Call(h, {}, timeout);
+      if (data.ok() && data->status == 0) {
+        h.type = static_cast<std::uint8_t>(FrameType::kWrite);
+        h.flags = kFlagHeal;
+        auto wrote = target->Call(h, data->payload, timeout);
+        if (wrote.ok() && wrote->status == 0) {
+          h.type = static_cast<std::uint8_t>(FrameType::kPendingClear);
+          h.flags = 0;
+          for (auto& s : survivors) (void)s->Call(h, {}, timeout);
+          *bytes += length;
+        } else {
+          rc = MakeError(ErrorCode::kUnavailable, "heal write to the returning replica failed");
+        }
+      } else {
+        rc = MakeError(ErrorCode::kUnavailable, "heal read from the survivor failed");
+      }
     }
     if (!image_lock) UnlockRange(image);
     // heal_rate: copy no faster than the configured bytes per second.
@@ -141,6 +158,13 @@ void ClientCluster::Heal(std::size_t r) {
     if (replicas_[r].state == State::kHealing) replicas_[r].state = State::kUp;
     fprintf(stderr, "ref: %s healed: %llu bytes in %.3f s\n", replicas_[r].address.name.c_str(),
             static_cast<unsigned long long>(bytes), secs);
+    if (options_.heal_algorithm == "diff") {
+      std::uint64_t compared = 0;
+      for (const ImageSpec& image : images_) compared += image.size_bytes;
+      fprintf(stderr, "ref: %s diff heal compared %llu bytes by %u KiB chunk checksums\n",
+              replicas_[r].address.name.c_str(), static_cast<unsigned long long>(compared),
+              kChecksumChunkBytes >> 10);
+    }
   }
   healing_.store(false);
 }

@@ -96,13 +96,13 @@ int Image::Flush() const {
   return 0;
 }
 
-int Image::PersistLocked(std::size_t first_byte, std::size_t last_byte) {
+int Image::PersistLocked(std::size_t first_byte, std::size_t last_byte, bool sync) {
   const std::size_t n = last_byte - first_byte + 1;
   if (pwrite(pending_fd_, pending_.data() + first_byte, n, static_cast<off_t>(first_byte)) !=
       static_cast<ssize_t>(n)) {
     return errno != 0 ? errno : EIO;
   }
-  return fdatasync(pending_fd_) != 0 ? errno : 0;
+  return sync && fdatasync(pending_fd_) != 0 ? errno : 0;
 }
 
 int Image::SetPending(std::uint64_t offset, std::uint64_t length, bool pending) {
@@ -119,7 +119,18 @@ int Image::SetPending(std::uint64_t offset, std::uint64_t length, bool pending) 
     changed = changed || now != byte;
     byte = now;
   }
-  return changed ? PersistLocked(first / 8, last / 8) : 0;
+  return changed ? PersistLocked(first / 8, last / 8, pending) : 0;
+}
+
+int Image::MarkPendingBitmap(std::span<const std::uint8_t> bitmap) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bool changed = false;
+  for (std::size_t i = 0; i < bitmap.size() && i < pending_.size(); ++i) {
+    const auto now = static_cast<std::uint8_t>(pending_[i] | bitmap[i]);
+    changed = changed || now != pending_[i];
+    pending_[i] = now;
+  }
+  return changed ? PersistLocked(0, pending_.size() - 1) : 0;
 }
 
 std::vector<std::uint8_t> Image::PendingBitmap() const {
@@ -154,7 +165,8 @@ std::string ImageStore::StatusJson() const {
     out += std::string(first ? "" : ",") + "{\"name\":\"" + name +
            "\",\"size_bytes\":" + std::to_string(img->size_bytes()) +
            ",\"pending_regions\":" + std::to_string(regions) +
-           ",\"pending_bytes\":" + std::to_string(regions * kRegionBytes) + "}";
+           ",\"pending_bytes\":" + std::to_string(regions * kRegionBytes) +
+           (status_extra_ ? status_extra_(name) : "") + "}";
     first = false;
   }
   return out + "]}";

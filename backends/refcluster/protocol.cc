@@ -31,8 +31,8 @@ FrameType TypeOf(const FrameHeader& h) {
 
 std::string FrameTypeName(std::uint8_t type) {
   static const char* const kNames[] = {
-      "?",     "HELLO",  "OPEN_IMAGE",   "READ",          "WRITE",
-      "FLUSH", "STATUS", "PENDING_MARK", "PENDING_CLEAR", "PENDING_LIST"};
+      "?",      "HELLO",        "OPEN_IMAGE",    "READ",         "WRITE",    "FLUSH",
+      "STATUS", "PENDING_MARK", "PENDING_CLEAR", "PENDING_LIST", "CHECKSUM", "SET_ROLE"};
   const std::uint8_t t = type & static_cast<std::uint8_t>(~kReplyBit);
   std::string name = t <= kLastFrameType ? kNames[t] : "type " + std::to_string(t);
   return (type & kReplyBit) != 0 ? name + " reply" : name;

@@ -25,14 +25,33 @@ enum class FrameType : std::uint8_t {
   kWrite = 4,         // payload: the data; flag kFlagMarkPending marks the regions first
   kFlush = 5,         // fdatasync of the image and its pending marks
   kStatus = 6,        // reply payload: JSON with every image's state
-  kPendingMark = 7,   // marks the regions covering [offset, offset + length) durably
+  kPendingMark = 7,   // marks the regions covering [offset, offset + length) durably, or
+                      // with a payload, the regions set in that bitmap (bit i = region i)
   kPendingClear = 8,  // clears them
   kPendingList = 9,   // reply: offset = region size, payload = the bitmap (bit i = region i)
+  kChecksum = 10,     // [offset, offset + length): reply offset = chunk size, payload = one
+                      // little-endian u64 checksum per chunk (see chunk_checksum.h)
+  // Server replication: the client tells a node its role. flags = a NodeRole; for a primary,
+  // payload = its secondary's HOST:PORT, offset = resync rate in bytes/s (0: unbounded),
+  // length = peer timeout in ms. A refusal (ESTALE) carries the reason as payload.
+  kSetRole = 11,
 };
-constexpr std::uint8_t kLastFrameType = 9;
+constexpr std::uint8_t kLastFrameType = 11;
 
 // Request flags.
 constexpr std::uint16_t kFlagMarkPending = 0x1;
+// On WRITE: heal or resync traffic, not a guest write (test fault modes tell them apart).
+constexpr std::uint16_t kFlagHeal = 0x2;
+// On READ: a verifier's direct per-replica check; served like any read but not counted as
+// guest reads by the test fault modes.
+constexpr std::uint16_t kFlagInspect = 0x4;
+// On WRITE and FLUSH: a guest request a primary forwards to its secondary.
+constexpr std::uint16_t kFlagReplica = 0x8;
+
+// SET_ROLE roles (in the request's flags). kNone: client replication, no roles.
+enum class NodeRole : std::uint16_t { kNone = 0, kPrimary = 1, kSecondary = 2 };
+// In server replication a WRITE or FLUSH reply's `length` says how many nodes hold the data:
+// 1 when the primary went on without its secondary (which is then behind).
 
 struct FrameHeader {
   std::uint32_t magic = kFrameMagic;

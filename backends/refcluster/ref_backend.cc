@@ -1,5 +1,6 @@
-// ref backend: owns the spawned nodes and their temporary data directory, and hands each
-// worker a queue whose Submit only queues and whose Reap waits on a condition variable.
+// ref backend: owns the spawned nodes (data and logs where the runner says, else a temporary
+// directory; restarted on request, stopped and their images removed at the end) and hands
+// each worker a queue whose Submit only queues and whose Reap waits on a condition variable.
 #include "backends/refcluster/ref_backend.h"
 
 #include <stdlib.h>
@@ -13,15 +14,17 @@
 
 #include "backends/refcluster/client_cluster.h"
 #include "backends/refcluster/node_launcher.h"
+#include "backends/refcluster/ref_replica_reader.h"
+#include "backends/refcluster/server_cluster.h"
 
 namespace healbench {
 namespace {
 
-using ref::ClientCluster;
+using ref::ReplicatedCluster;
 
 class RefQueue final : public BackendQueue, public ref::CompletionSink {
  public:
-  explicit RefQueue(std::shared_ptr<ClientCluster> cluster) : cluster_(std::move(cluster)) {}
+  explicit RefQueue(std::shared_ptr<ReplicatedCluster> cluster) : cluster_(std::move(cluster)) {}
   ~RefQueue() override { cluster_->Detach(this); }
   RefQueue(const RefQueue&) = delete;
   RefQueue& operator=(const RefQueue&) = delete;
@@ -57,7 +60,7 @@ class RefQueue final : public BackendQueue, public ref::CompletionSink {
   }
 
  private:
-  std::shared_ptr<ClientCluster> cluster_;
+  std::shared_ptr<ReplicatedCluster> cluster_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<IoCompletion> done_;
@@ -68,10 +71,16 @@ class RefBackend final : public Backend {
   explicit RefBackend(ref::RefOptions options) : options_(std::move(options)) {}
   ~RefBackend() override {
     if (cluster_) cluster_->Stop();
-    for (ref::SpawnedNode& n : nodes_) ref::StopNode(n);
-    if (!data_dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(data_dir_, ec);
+    std::lock_guard<std::mutex> lock(nodes_mu_);
+    for (ref::SpawnedNode& n : nodes_) {
+      const std::string how = ref::StopNode(n);
+      fprintf(stderr, "ref: %s stopped (%s)\n", n.name.c_str(), how.c_str());
+    }
+    std::error_code ec;
+    if (temp_dir_) {
+      std::filesystem::remove_all(node_root_, ec);
+    } else if (!options_.keep_data) {
+      for (const ref::SpawnedNode& n : nodes_) std::filesystem::remove_all(n.dir, ec);
     }
   }
   RefBackend(const RefBackend&) = delete;
@@ -82,24 +91,18 @@ class RefBackend final : public Backend {
     return {.flush = true, .discard = false, .registered_buffers = false, .alignment = 1};
   }
 
+  void HostNodes(NodeHosting hosting) override { hosting_ = std::move(hosting); }
+
   Result<std::vector<ImageInfo>> Prepare(const std::vector<ImageSpec>& images) override {
     std::vector<ref::ReplicaAddress> replicas;
     if (options_.nodes.empty()) {
-      char tmpl[] = "/var/tmp/healbench-ref.XXXXXX";
-      if (mkdtemp(tmpl) == nullptr) {
-        return MakeError(ErrorCode::kIo, "mkdtemp /var/tmp/healbench-ref.XXXXXX failed");
-      }
-      data_dir_ = tmpl;
+      if (auto rc = MakeNodeRoot(); !rc.ok()) return rc.error();
       for (std::uint32_t i = 1; i <= options_.replicas; ++i) {
-        const std::string name = "node" + std::to_string(i);
-        const std::string dir = data_dir_ + "/" + name;
-        mkdir(dir.c_str(), 0755);
-        auto node = ref::SpawnNode(name, dir);
+        auto node = SpawnOne("node" + std::to_string(i));
         if (!node.ok()) return node.error();
-        nodes_.push_back(*node);
-        fprintf(stderr, "ref: %s pid %d listening %s:%u\n", name.c_str(), node->pid,
-                node->addr.host.c_str(), static_cast<unsigned>(node->addr.port));
-        replicas.push_back({name, node->addr});
+        auto front = ref::ParseHostPort(node->front);
+        if (!front.ok()) return front.error();
+        replicas.push_back({node->name, *front});
       }
     } else {
       for (std::size_t i = 0; i < options_.nodes.size(); ++i) {
@@ -108,7 +111,13 @@ class RefBackend final : public Backend {
         replicas.push_back({"node" + std::to_string(i + 1), *addr});
       }
     }
-    cluster_ = std::make_shared<ClientCluster>(options_, replicas);
+    replica_addresses_ = replicas;
+    images_ = images;
+    if (options_.replication == "server") {
+      cluster_ = std::make_shared<ref::ServerCluster>(options_, replicas);
+    } else {
+      cluster_ = std::make_shared<ref::ClientCluster>(options_, replicas);
+    }
     if (auto rc = cluster_->Start(images); !rc.ok()) return rc.error();
     std::vector<ImageInfo> out;
     for (const ImageSpec& s : images) {
@@ -126,12 +135,42 @@ class RefBackend final : public Backend {
     return cluster_->Status();
   }
 
-  std::vector<OwnedNode> OwnedNodes() const override {
-    std::vector<OwnedNode> out;
-    for (const ref::SpawnedNode& n : nodes_) {
-      out.push_back({n.name, n.pid, n.addr.host + ":" + std::to_string(n.addr.port)});
+  Result<std::vector<std::unique_ptr<ReplicaReader>>> OpenReplicaReaders() override {
+    std::vector<std::unique_ptr<ReplicaReader>> out;
+    for (const ref::ReplicaAddress& r : replica_addresses_) {
+      auto reader = ref::OpenRefReplicaReader(r.name, r.addr, images_, options_.ping_timeout_ns);
+      if (!reader.ok()) return reader.error();
+      out.push_back(std::move(*reader));
     }
     return out;
+  }
+
+  std::vector<OwnedNode> OwnedNodes() const override {
+    std::lock_guard<std::mutex> lock(nodes_mu_);
+    std::vector<OwnedNode> out;
+    for (std::size_t i = 0; i < nodes_.size(); ++i) out.push_back(Describe(i));
+    return out;
+  }
+
+  // Same data dir and log; the same port if it is still free (else a new one: the front,
+  // which the cluster and peers use, stays the same either way).
+  Result<OwnedNode> RestartNode(const std::string& name) override {
+    std::lock_guard<std::mutex> lock(nodes_mu_);
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      ref::SpawnedNode& n = nodes_[i];
+      if (n.name != name) continue;
+      const std::string before = ref::StopNode(n);
+      const std::string same_port = n.addr.host + ":" + std::to_string(n.addr.port);
+      auto again = launcher_.Spawn(n.name, n.dir, n.log, same_port, n.extra_args);
+      if (!again.ok()) again = launcher_.Spawn(n.name, n.dir, n.log, "127.0.0.1:0", n.extra_args);
+      if (!again.ok()) return again.error();
+      n = *again;
+      fprintf(stderr, "ref: %s restarted (previous process: %s) pid %d listening %s:%u\n",
+              name.c_str(), before.c_str(), n.pid, n.addr.host.c_str(),
+              static_cast<unsigned>(n.addr.port));
+      return Describe(i);
+    }
+    return MakeError(ErrorCode::kBadInput, "ref: no spawned node named " + name);
   }
 
   Result<std::unique_ptr<BackendQueue>> NewQueue(const std::vector<std::uint32_t>&,
@@ -141,10 +180,79 @@ class RefBackend final : public Backend {
   }
 
  private:
+  // The runner's directory for node data and logs, or a temporary one removed at the end.
+  Result<void> MakeNodeRoot() {
+    if (hosting_.dir.empty()) {
+      char tmpl[] = "/var/tmp/healbench-ref.XXXXXX";
+      if (mkdtemp(tmpl) == nullptr) {
+        return MakeError(ErrorCode::kIo, "mkdtemp /var/tmp/healbench-ref.XXXXXX failed");
+      }
+      node_root_ = tmpl;
+      temp_dir_ = true;
+      return Ok();
+    }
+    node_root_ = hosting_.dir;
+    std::error_code ec;
+    std::filesystem::create_directories(node_root_, ec);
+    if (ec)
+      return MakeError(ErrorCode::kIo, "ref: node directory " + node_root_ + ": " + ec.message());
+    return Ok();
+  }
+
+  // Starts a node in ROOT/NAME (refusing data a previous run left there), logging to
+  // ROOT/NAME.log, and gets its front from the hosting runner.
+  Result<OwnedNode> SpawnOne(const std::string& name) {
+    const std::string dir = node_root_ + "/" + name;
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+      return MakeError(ErrorCode::kBadInput,
+                       "ref: node data directory " + dir +
+                           " is not empty (left by an earlier run with backend.keep_data?); "
+                           "remove it or use another run.out");
+    }
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+      return MakeError(ErrorCode::kIo, "ref: node data directory " + dir + ": " + ec.message());
+    std::vector<std::string> extra_args;  // backend.test_faults for this node
+    if (auto it = options_.test_faults.find(name); it != options_.test_faults.end()) {
+      for (const std::string& mode : it->second) {
+        extra_args.insert(extra_args.end(), {"--test-fault", mode});
+      }
+    }
+    auto node =
+        launcher_.Spawn(name, dir, node_root_ + "/" + name + ".log", "127.0.0.1:0", extra_args);
+    if (!node.ok()) return node.error();
+    std::lock_guard<std::mutex> lock(nodes_mu_);
+    nodes_.push_back(*node);
+    fronts_.push_back("");
+    fprintf(stderr, "ref: %s pid %d listening %s:%u\n", name.c_str(), node->pid,
+            node->addr.host.c_str(), static_cast<unsigned>(node->addr.port));
+    OwnedNode owned = Describe(nodes_.size() - 1);
+    if (hosting_.front) {
+      auto front = hosting_.front(owned);
+      if (!front.ok()) return front.error();
+      fronts_.back() = *front;
+    }
+    return Describe(nodes_.size() - 1);
+  }
+
+  OwnedNode Describe(std::size_t i) const {
+    const ref::SpawnedNode& n = nodes_[i];
+    const std::string address = n.addr.host + ":" + std::to_string(n.addr.port);
+    return {n.name, n.pid, address, fronts_[i].empty() ? address : fronts_[i]};
+  }
+
   const ref::RefOptions options_;
-  std::string data_dir_;
+  NodeHosting hosting_;
+  std::string node_root_;
+  bool temp_dir_ = false;
+  ref::NodeLauncher launcher_;   // forks every node (see NodeLauncher on why one thread)
+  mutable std::mutex nodes_mu_;  // RestartNode runs on the fault timeline's thread
   std::vector<ref::SpawnedNode> nodes_;
-  std::shared_ptr<ClientCluster> cluster_;
+  std::vector<std::string> fronts_;                     // per node; empty: its own address
+  std::vector<ref::ReplicaAddress> replica_addresses_;  // as the cluster reaches them
+  std::vector<ImageSpec> images_;
+  std::shared_ptr<ReplicatedCluster> cluster_;
 };
 
 }  // namespace

@@ -17,6 +17,8 @@ int ReportCommand(const std::vector<std::string>& args);
 int CompareCommand(const std::vector<std::string>& args);
 // A reference-cluster storage node in the foreground (backends/refcluster).
 int NodeCommand(const std::vector<std::string>& args);
+// Reads back a verified run's writes from its journal (OUT/verify/), later.
+int VerifyCommand(const std::vector<std::string>& args);
 // Commands named by the design that this version does not have yet: a clear message, exit 2.
 int NotImplementedCommand(const std::string& name);
 

@@ -1,5 +1,6 @@
 // `healbench backends` (what this build can reach, and why not) and `healbench demo` (the
-// reference cluster through a node freeze and heal, two heal-lock designs side by side).
+// reference cluster through a node cut off and healed: client replication with each heal-lock
+// design and server replication, side by side).
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -50,35 +51,54 @@ int DemoCommand(const std::vector<std::string>& args) {
     std::cout << opts << "\n";
     return 0;
   }
-  // The reference cluster on loopback, client-replicated (GlusterFS AFR-like), two replicas:
-  // node2 freezes for 4 s, the client drops it after ping_timeout, then heals it when it is
+  // The reference cluster on loopback, two nodes: node2 is cut off for 4 s (a silent network
+  // partition through the fault proxy in front of it: connections stay open, nothing gets
+  // through), then reconnected. Every write is verified. Client-replicated
+  // (GlusterFS AFR-like): the client drops it after ping_timeout, then heals it when it is
   // back — once with the whole image locked for the heal, once with only the chunk being
-  // copied locked. Same workload, same seed, one table at the end.
+  // copied locked. Server-replicated (DRBD-like): the primary (node1) goes on alone after
+  // ping_timeout, keeps a dirty bitmap and resyncs node2 in the background. Same workload,
+  // same seed, one table at the end.
   struct Variant {
     std::string label, name;
     std::vector<std::string> sets;
   };
   const std::vector<Variant> variants = {
-      {"client, heal_lock=image", "client-image-lock", {"backend.heal_lock=image"}},
-      {"client, heal_lock=range", "client-range-lock", {"backend.heal_lock=range"}},
+      {"client, heal_lock=image",
+       "client-image-lock",
+       {"backend.replication=client", "backend.heal_lock=image"}},
+      {"client, heal_lock=range",
+       "client-range-lock",
+       {"backend.replication=client", "backend.heal_lock=range"}},
+      {"server (primary/secondary)",
+       "server-resync",
+       {"backend.replication=server", "backend.resync_rate=32MiB"}},
   };
   printf(
-      "healbench demo: the reference cluster (2 replicas on loopback), VM-like writes, node2 "
-      "frozen for 4 s\n"
-      "at t=4s; ping_timeout 2s; the returning node is healed at 32 MiB/s. %zu runs of %s "
-      "each.\n\n",
+      "healbench demo: the reference cluster (2 nodes on loopback), VM-like writes (verified), "
+      "node2 cut off\nfor 4 s (network partition) "
+      "at t=4s; ping_timeout 2s; the returning node is healed (client replication) or resynced "
+      "by the\n"
+      "primary (server replication) at 32 MiB/s. %zu runs of %s each.\n\n",
       variants.size(), duration.c_str());
   std::vector<report::RunResult> results;
   std::vector<std::string> labels;
   int worst = 0;
   for (const Variant& v : variants) {
-    std::vector<std::string> sets = {"run.name=" + v.name,      "run.duration=" + duration,
-                                     "run.interval=250ms",      "run.seed=42",
-                                     "backend.kind=ref",        "backend.replication=client",
-                                     "backend.ping_timeout=2s", "backend.heal_algorithm=dirty",
-                                     "backend.heal_rate=32MiB", "images.count=1",
-                                     "images.size=64MiB",       "workload.profile=randwrite",
-                                     "workload.iodepth=8",      "probe.kind=ref",
+    std::vector<std::string> sets = {"run.name=" + v.name,
+                                     "run.duration=" + duration,
+                                     "run.interval=250ms",
+                                     "run.seed=42",
+                                     "backend.kind=ref",
+                                     "backend.ping_timeout=2s",
+                                     "backend.heal_algorithm=dirty",
+                                     "backend.heal_rate=32MiB",
+                                     "images.count=1",
+                                     "images.size=64MiB",
+                                     "workload.profile=randwrite",
+                                     "workload.iodepth=8",
+                                     "workload.verify=true",
+                                     "probe.kind=ref",
                                      "probe.interval=100ms"};
     sets.insert(sets.end(), v.sets.begin(), v.sets.end());
     const std::string file = out + "/" + v.name + ".toml";
@@ -86,8 +106,8 @@ int DemoCommand(const std::vector<std::string>& args) {
     std::filesystem::create_directories(out, ec);
     {
       std::ofstream f(file);
-      f << "[[fault]]\nat = \"4s\"\naction = \"freeze\"\nnode = \"node2\"\n"
-           "[[fault]]\nafter = \"4s\"\naction = \"thaw\"\nnode = \"node2\"\n";
+      f << "[[fault]]\nat = \"4s\"\naction = \"partition\"\nnode = \"node2\"\n"
+           "[[fault]]\nafter = \"4s\"\naction = \"heal_partition\"\nnode = \"node2\"\n";
       if (!f) {
         fprintf(stderr, "healbench demo: cannot write %s\n", file.c_str());
         return 3;
@@ -125,7 +145,10 @@ int DemoCommand(const std::vector<std::string>& args) {
   printf(
       "\nWith the whole image locked, guest I/O waits for the entire heal (the long stall after "
       "the\n"
-      "thaw); with range locks it goes on while the heal copies. Compare them in a browser:\n"
+      "reconnect); with range locks it goes on while the heal copies; with server replication the "
+      "primary\n"
+      "resyncs its secondary in the background and the guest does not notice. Compare them in a "
+      "browser:\n"
       "  healbench compare %s/*/results.json --html %s/compare.html\n",
       out.c_str(), out.c_str());
   return worst == 3 ? 3 : 0;

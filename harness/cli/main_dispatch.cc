@@ -22,7 +22,7 @@ const char* kUsage =
     "  probe KIND [options]                      sync state of a real system now (gluster, drbd,\n"
     "                                            ceph, md, command); exit 0 in sync and safe\n"
     "  node --listen ADDR --dir DIR              a reference-cluster storage node\n"
-    "  verify                                    not implemented in this version\n"
+    "  verify OUT_DIR                            read back a verified run's writes again, later\n"
     "  version                                   print the version\n"
     "\n"
     "Each command takes --help. Exit codes: 0 ok, 1 SLO violated, 2 bad input,\n"
@@ -56,9 +56,7 @@ int Main(int argc, char** argv) {
   }
   if (cmd == "probe") return ProbeCommand(args);
   if (cmd == "node") return NodeCommand(args);
-  if (cmd == "verify") {
-    return NotImplementedCommand(cmd);
-  }
+  if (cmd == "verify") return VerifyCommand(args);
   fprintf(stderr, "healbench: unknown command \"%s\"\n\n%s", cmd.c_str(), kUsage);
   return 2;
 }

@@ -1,6 +1,7 @@
-// `healbench node --listen ADDR --dir DIR [--token-file F]`: one reference-cluster storage
-// node in the foreground. Prints "listening HOST:PORT" on stdout once it accepts connections
-// (so a parent that passed port 0 learns the port); SIGTERM or SIGINT stops it cleanly.
+// `healbench node --listen ADDR --dir DIR [--token-file F] [--test-fault MODE]…`: one
+// reference-cluster storage node in the foreground. Prints "listening HOST:PORT" on stdout
+// once it accepts connections (so a parent that passed port 0 learns the port); SIGTERM or
+// SIGINT stops it cleanly (and prints the test fault counters, if any, to stderr).
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -19,11 +20,20 @@ std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
 
 const char* kNodeUsage =
-    "usage: healbench node --listen HOST:PORT --dir DIR [--token-file FILE]\n"
+    "usage: healbench node --listen HOST:PORT --dir DIR [--token-file FILE] [--test-fault "
+    "MODE]...\n"
     "  --listen HOST:PORT   address to listen on; port 0 picks a free one (default: "
     "127.0.0.1:0)\n"
     "  --dir DIR            where images (NAME.img) and pending marks (NAME.pending) live\n"
-    "  --token-file FILE    clients must send this token in HELLO (default: none)\n";
+    "  --token-file FILE    clients must send this token in HELLO (default: none)\n"
+    "  --peer HOST:PORT     start as a server-replication primary whose secondary is there\n"
+    "                       (static setups; a ref client normally assigns roles) (default: "
+    "none)\n"
+    "  --test-fault MODE    test only, repeatable: ack-drop:every=N (every Nth guest write is\n"
+    "                       acknowledged, not stored), diverge:every=N (stored with byte 2048\n"
+    "                       of each 4 KiB sector flipped), stale-after-heal (reads of healed\n"
+    "                       sectors return the pre-heal content until a guest write); counts\n"
+    "                       go to the status call and to stderr on exit (default: none)\n";
 
 }  // namespace
 
@@ -36,6 +46,30 @@ int NodeCommand(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") {
       fputs(kNodeUsage, stdout);
       return 0;
+    }
+    if (a == "--test-fault" && i + 1 < args.size()) {
+      auto mode = ref::ParseTestFaultMode(args[++i]);
+      if (!mode.ok()) {
+        fprintf(stderr, "healbench node: --test-fault: %s\n", mode.error().message.c_str());
+        return 2;
+      }
+      for (const ref::TestFaultMode& m : options.test_faults) {
+        if (m.kind == mode->kind) {
+          fprintf(stderr, "healbench node: --test-fault %s: that mode is already given (%s)\n",
+                  args[i].c_str(), ref::TestFaultModeText(m).c_str());
+          return 2;
+        }
+      }
+      options.test_faults.push_back(*mode);
+      continue;
+    }
+    if (a == "--peer" && i + 1 < args.size()) {
+      options.peer = args[++i];
+      if (auto p = ref::ParseHostPort(options.peer); !p.ok()) {
+        fprintf(stderr, "healbench node: --peer: %s\n", p.error().message.c_str());
+        return 2;
+      }
+      continue;
     }
     if ((a == "--listen" || a == "--dir" || a == "--token-file") && i + 1 < args.size()) {
       const std::string& v = args[++i];
@@ -83,6 +117,7 @@ int NodeCommand(const std::vector<std::string>& args) {
   printf("listening %s:%u\n", host.c_str(), static_cast<unsigned>(server.port()));
   fflush(stdout);
   server.Serve(g_stop);
+  fputs(server.TestFaultSummary().c_str(), stderr);
   return 0;
 }
 

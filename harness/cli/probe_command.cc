@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/cli/command_options.h"
 #include "harness/cli/commands.h"
 #include "harness/core/units.h"
 #include "harness/probes/sync_probe.h"
@@ -63,11 +64,10 @@ std::vector<std::string> SplitWords(const std::string& s) {
 int ProbeCommand(const std::vector<std::string>& args) {
   ProbeSpec spec;
   std::string timeout = "10s", interval = "2s", prefix, command, shard_size;
-  bool json = false, watch = false, help = false;
+  bool json = false, watch = false;
   po::options_description opts(
       "healbench probe KIND [options]   (KIND: gluster | drbd | ceph | md | command)");
-  opts.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "volume", po::value(&spec.volume), "gluster: the volume")(
+  opts.add_options()("volume", po::value(&spec.volume), "gluster: the volume")(
       "shard-size", po::value(&shard_size),
       "gluster: bytes per pending entry (default: not sharded)")(
       "resource", po::value(&spec.resource), "drbd: the resource (default: all)")(
@@ -86,28 +86,14 @@ int ProbeCommand(const std::vector<std::string>& args) {
       "json", po::bool_switch(&json), "print the sync sample as JSON (default: a line for people)")(
       "watch", po::bool_switch(&watch), "keep probing, print a line per change (default: off)")(
       "interval", po::value(&interval), "with --watch: time between readings (default: 2s)");
-  po::options_description hidden;
-  hidden.add_options()("kind", po::value(&spec.kind));
-  po::positional_options_description pos;
-  pos.add("kind", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fprintf(stderr, "healbench probe: %s\n", e.what());
-    return 2;
-  }
-  if (help) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  std::vector<std::string> positional;
+  if (auto rc = ParseCommandOptions("probe", "", args, opts, &positional)) return *rc;
   auto bad = [](const std::string& what) {
     fprintf(stderr, "healbench probe: %s\n", what.c_str());
     return 2;
   };
+  if (positional.size() > 1) return bad("one probe kind at most");
+  if (!positional.empty()) spec.kind = positional[0];
   if (spec.kind.empty()) return bad("give the probe kind: gluster, drbd, ceph, md or command");
   auto t = ParseDuration(timeout);
   auto iv = ParseDuration(interval);

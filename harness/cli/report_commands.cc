@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 
+#include "harness/cli/command_options.h"
 #include "harness/cli/commands.h"
 #include "reports/atomic_file.h"
 #include "reports/compare.h"
@@ -39,33 +40,6 @@ std::string LabelFor(const std::string& arg) {
   return p.stem().string();
 }
 
-// Parses options; returns an exit code when the command should stop (error or --help).
-std::optional<int> Parse(const std::string& cmd, const std::vector<std::string>& args,
-                         po::options_description& opts, std::vector<std::string>* inputs) {
-  bool help = false;
-  opts.add_options()("help,h", po::bool_switch(&help), "show this help");
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(inputs));
-  po::positional_options_description pos;
-  pos.add("input", -1);
-  po::options_description all;
-  all.add(opts).add(hidden);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fprintf(stderr, "healbench %s: %s\n(see healbench %s --help)\n", cmd.c_str(), e.what(),
-            cmd.c_str());
-    return 2;
-  }
-  if (help) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  return std::nullopt;
-}
-
 bool Load(const std::string& cmd, const std::string& arg, report::RunResult* r) {
   std::string err;
   if (report::LoadResultsFile(ResultsPath(arg), r, &err)) return true;
@@ -91,7 +65,7 @@ int ReportCommand(const std::vector<std::string>& args) {
       "csv", po::value(&csv), "write the time series as CSV to FILE (default: none)")(
       "quiet,q", po::bool_switch(&quiet), "do not print the terminal summary (default: off)");
   std::vector<std::string> inputs;
-  if (auto rc = Parse("report", args, opts, &inputs)) return *rc;
+  if (auto rc = ParseCommandOptions("report", "", args, opts, &inputs)) return *rc;
   if (inputs.size() != 1) {
     fprintf(stderr, "healbench report: give exactly one results.json (or run directory); got %zu\n",
             inputs.size());
@@ -115,7 +89,7 @@ int CompareCommand(const std::vector<std::string>& args) {
       "json", po::bool_switch(&json),
       "print the comparison as JSON instead of a table (default: off)");
   std::vector<std::string> inputs;
-  if (auto rc = Parse("compare", args, opts, &inputs)) return *rc;
+  if (auto rc = ParseCommandOptions("compare", "", args, opts, &inputs)) return *rc;
   if (inputs.empty()) {
     fprintf(stderr,
             "healbench compare: give one or more results.json files (or run directories)\n");

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "harness/cli/command_options.h"
 #include "harness/cli/commands.h"
 #include "harness/core/units.h"
 #include "harness/run/runner.h"
@@ -20,14 +21,13 @@ struct ScenarioArgs {
   std::string out;
   std::string metrics_listen, pushgateway, textfile;
   bool quiet = false;
-  bool help = false;
 };
 
 // Parses the options shared by run and validate; returns an exit code on error or help.
 std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<std::string>& args,
                                      bool with_run_options, ScenarioArgs* a) {
   po::options_description opts("healbench " + cmd + " [SCENARIO.toml] [options]");
-  opts.add_options()("help,h", po::bool_switch(&a->help), "show this help")(
+  opts.add_options()(
       "set", po::value(&a->sets)->composing(),
       "override a scenario key: --set section.key=value (value read as TOML; a bare word is a "
       "string)");
@@ -44,25 +44,14 @@ std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<s
                           "write the final figures to PATH for node_exporter's textfile "
                           "collector (default: off)");
   }
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&a->file));
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fprintf(stderr, "healbench %s: %s\n(see healbench %s --help)\n", cmd.c_str(), e.what(),
-            cmd.c_str());
+  std::vector<std::string> positional;
+  if (auto rc = ParseCommandOptions(cmd, "", args, opts, &positional)) return rc;
+  if (positional.size() > 1) {
+    fprintf(stderr, "healbench %s: one scenario file at most; got \"%s\" and \"%s\"\n", cmd.c_str(),
+            positional[0].c_str(), positional[1].c_str());
     return 2;
   }
-  if (a->help) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (!positional.empty()) a->file = positional[0];
   if (a->file.empty() && a->sets.empty()) {
     fprintf(stderr,
             "healbench %s: give a scenario file, or --set section.key=value options for a run "

@@ -190,8 +190,8 @@ struct TcpFaultProxy::Impl {
   int listen_fd = -1;
   int epoll_fd = -1;
   int wake_fd = -1;
-  SocketAddress upstream_addr;
-  ProxySettings settings;  // the loop's copy; owner.applied_ mirrors it under owner.mu_
+  SocketAddress upstream_addr;  // guarded by owner.mu_ (SetUpstream runs on other threads)
+  ProxySettings settings;       // the loop's copy; owner.applied_ mirrors it under owner.mu_
   std::uint64_t applied_gen = 0;
   std::mt19937_64 rng;
   std::uint64_t next_id = kFirstConnectionId;
@@ -358,13 +358,18 @@ struct TcpFaultProxy::Impl {
 
   // Begins the non-blocking connect; false when it failed at once.
   bool StartUpstream(Connection& conn) {
+    SocketAddress upstream_now;
+    {
+      std::lock_guard<std::mutex> lock(owner.mu_);  // SetUpstream may change it
+      upstream_now = upstream_addr;
+    }
     const int fd =
-        socket(upstream_addr.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        socket(upstream_now.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
     SetNoDelay(fd);
     conn.upstream_fd = fd;
     if (!Watch(fd, conn.id * 2 + kUpstreamSide, kSocketEvents)) return false;
-    if (connect(fd, upstream_addr.get(), upstream_addr.length) == 0) {
+    if (connect(fd, upstream_now.get(), upstream_now.length) == 0) {
       conn.upstream = UpstreamState::kConnected;
     } else if (errno == EINPROGRESS || errno == EINTR) {
       conn.upstream = UpstreamState::kConnecting;
@@ -594,6 +599,20 @@ Result<std::unique_ptr<TcpFaultProxy>> TcpFaultProxy::Start(const std::string& l
 }
 
 std::string TcpFaultProxy::ListenAddress() const { return listen_text_; }
+
+std::string TcpFaultProxy::UpstreamAddress() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return upstream_text_;
+}
+
+Result<void> TcpFaultProxy::SetUpstream(const std::string& upstream) {
+  auto addr = Resolve(upstream, false, "proxy upstream address");
+  if (!addr) return addr.error();
+  std::lock_guard<std::mutex> lock(mu_);
+  impl_->upstream_addr = *addr;
+  upstream_text_ = upstream;
+  return Ok();
+}
 
 Result<void> TcpFaultProxy::SetMode(const ProxySettings& settings) {
   if (settings.delay_ns < 0 || settings.jitter_ns < 0) {

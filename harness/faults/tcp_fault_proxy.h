@@ -74,7 +74,10 @@ class TcpFaultProxy {
 
   // The bound address, e.g. "127.0.0.1:40123"; stays valid after Stop.
   std::string ListenAddress() const;
-  const std::string& UpstreamAddress() const { return upstream_text_; }
+  std::string UpstreamAddress() const;
+  // Points new connections at another upstream (a restarted node on a new port); open ones
+  // keep theirs. kBadInput when the address does not resolve.
+  Result<void> SetUpstream(const std::string& upstream);
 
   // Applies to every connection at once; returns after the proxy thread has applied it
   // (bounded wait), so the caller can timestamp the fault. kBadInput for invalid settings,
@@ -95,7 +98,7 @@ class TcpFaultProxy {
 
   std::unique_ptr<Impl> impl_;  // the event loop's state, owned by thread_ while it runs
   std::string listen_text_;
-  std::string upstream_text_;
+  std::string upstream_text_;  // guarded by mu_
   std::thread thread_;
 
   std::mutex stop_mu_;  // serialises Stop calls

@@ -17,6 +17,7 @@ class BackendStateProbe final : public SyncProbe {
               : st->state == "healing"  ? SyncState::kHealing
                                         : SyncState::kUnknown;
     s.safe_to_stop = st->safe_to_stop;
+    s.out_of_sync_bytes = st->out_of_sync_bytes;
     s.detail = st->detail;
     return s;
   }

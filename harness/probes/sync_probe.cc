@@ -9,6 +9,7 @@
 #include "harness/probes/command_output.h"
 #include "harness/probes/drbd_status.h"
 #include "harness/probes/gluster_heal.h"
+#include "harness/probes/gluster_volume_get.h"
 #include "harness/probes/md_status.h"
 
 namespace healbench {
@@ -63,6 +64,13 @@ class GlusterProbe final : public CommandRunningProbe {
     Output text = Run({"gluster", "volume", "heal", spec_.volume, "info"});
     if (!text.ok) return UnknownSample(text.why);
     return ParseGlusterHealInfo(text.text, o);
+  }
+  std::optional<ExpectedStall> ReadExpectedStall() override {
+    Output out = Run({"gluster", "volume", "get", spec_.volume, "network.ping-timeout"});
+    if (!out.ok) return std::nullopt;
+    const auto seconds = GlusterPingTimeoutSeconds(out.text);
+    if (!seconds) return std::nullopt;
+    return ExpectedStall{*seconds, "network.ping-timeout of volume " + spec_.volume};
   }
 
  private:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "harness/core/result.h"
@@ -13,12 +14,23 @@
 
 namespace healbench {
 
+// The stall the system under test itself predicts when a node stops answering without
+// closing its connections (GlusterFS: the volume's network.ping-timeout), and where the
+// number comes from. Reported beside the measured stall.
+struct ExpectedStall {
+  double seconds = 0;
+  std::string basis;
+};
+
 class SyncProbe {
  public:
   virtual ~SyncProbe() = default;
   virtual std::string Kind() const = 0;
   // One reading now; returns within about the probe's timeout (a few commands at most).
   virtual SyncSample Sample() = 0;
+  // Read once, before the faults; nullopt when the system has no such setting or it cannot
+  // be read.
+  virtual std::optional<ExpectedStall> ReadExpectedStall() { return std::nullopt; }
 };
 
 Result<std::unique_ptr<SyncProbe>> MakeSyncProbe(const ProbeSpec& spec,

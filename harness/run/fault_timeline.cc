@@ -96,6 +96,8 @@ void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
       }
     }
   }
+  // Write verification tells versions from before a fault from those after it.
+  if (why.empty() && IsDisruptive(step.action)) control_->fault_epoch.fetch_add(1);
   ActionOutcome outcome;
   if (step.action == "command") {
     const CommandSpec spec{step.command.argv, step.command.shell};
@@ -123,6 +125,8 @@ void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
     }
     return;
   }
+  if (!IsDisruptive(step.action) && step.action != "command")
+    control_->fault_end_epoch.fetch_add(1);
   if (IsDisruptive(step.action)) {
     in_force_.insert({step.node, step.action});
     phases_->Enter("degraded", end);

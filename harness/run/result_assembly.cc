@@ -194,7 +194,8 @@ void AssembleMeasurements(const AssemblyInput& in, report::RunResult* r) {
     report::SloCheck c;
     c.name = name;
     c.limit = limit;
-    if (name != "max_lost_writes") c.unit = std::string(1, 's');  // durations; counts have none
+    const bool count = name == "max_lost_writes" || name == "max_damaged_blocks";
+    if (!count) c.unit = std::string(1, 's');  // durations; counts have none
     if (name == "max_stall")
       c.value = r->derived.max_stall_s;
     else if (name == "max_failover")
@@ -203,7 +204,11 @@ void AssembleMeasurements(const AssemblyInput& in, report::RunResult* r) {
       c.value = r->derived.time_to_in_sync_s;
     else if (name == "max_lost_writes" && r->integrity.lost_writes)
       c.value = static_cast<double>(*r->integrity.lost_writes);
-    else if (name == "max_p99_during_heal") {
+    else if (name == "max_damaged_blocks" && r->integrity.stale_reads) {
+      const report::Integrity& ig = r->integrity;
+      c.value = static_cast<double>(ig.stale_reads.value_or(0) + ig.torn_blocks.value_or(0) +
+                                    ig.misdirected.value_or(0) + ig.diverged_blocks.value_or(0));
+    } else if (name == "max_p99_during_heal") {
       for (const report::Phase& p : r->phases) {
         if (p.name != "healing") continue;
         const double p99 =

@@ -18,7 +18,6 @@
 #include "harness/core/units.h"
 #include "harness/faults/injector_factory.h"
 #include "harness/faults/netfilter_injector.h"
-#include "harness/faults/signal_injector.h"
 #include "harness/metrics/final_figures.h"
 #include "harness/metrics/run_metrics.h"
 #include "harness/probes/backend_state_probe.h"
@@ -27,11 +26,13 @@
 #include "harness/run/fault_timeline.h"
 #include "harness/run/interrupt.h"
 #include "harness/run/interval_aggregator.h"
+#include "harness/run/owned_node_fronts.h"
 #include "harness/run/phase_tracker.h"
 #include "harness/run/probe_poller.h"
 #include "harness/run/progress_line.h"
 #include "harness/run/result_assembly.h"
 #include "harness/run/run_setup.h"
+#include "harness/run/run_verify.h"
 #include "harness/run/worker.h"
 #include "harness/scenario/scenario_loader.h"
 #include "reports/atomic_file.h"
@@ -106,6 +107,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     uses_netfilter = uses_netfilter || node.injector == "netfilter";
     injectors[name] = std::move(*inj);
   }
+  OwnedNodeFronts node_fronts;  // before the backend: its proxies outlive the backend's clients
   BackendConfig bc{scenario.backend.kind, scenario.backend.path, scenario.backend.direct,
                    scenario.backend.options};
   auto backend_or = entry->make(bc);
@@ -158,6 +160,10 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     if (!p.ok()) return p.error();
     probe = std::move(*p);
   }
+  // OUT exists before Prepare: nodes the backend starts keep their data and logs there.
+  auto out_dir = PrepareOutDir(scenario, options.out_override);
+  if (!out_dir.ok()) return out_dir.error();
+  backend->HostNodes(node_fronts.Hosting(*out_dir));
   auto prepared = backend->Prepare(specs);
   if (!prepared.ok()) return prepared.error();
   if (backend_probe) {  // the backend's own replication state: there once it is prepared
@@ -165,13 +171,17 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     if (!p.ok()) return p.error();
     probe = std::move(*p);
   }
-  // Nodes the backend runs itself are reached by signals to their processes.
-  for (const OwnedNode& n : backend->OwnedNodes()) {
-    if (injectors.count(n.name) == 0)
-      injectors[n.name] = MakeSignalInjector(SignalTarget{n.pid, "", {}, {}});
+  // What the storage predicts for a silent fault (GlusterFS: ping-timeout), read before any.
+  const std::optional<ExpectedStall> expected_stall =
+      probe ? probe->ReadExpectedStall() : std::nullopt;
+  // Nodes the backend runs itself are reached by name: their proxies, signals, restart.
+  node_fronts.AddInjectors(backend.get(), &injectors);
+  std::optional<RunVerify> verify;  // workload.verify: run id and OUT/verify/
+  if (scenario.workload.verify) {
+    auto v = PrepareRunVerify(scenario, *params, caps, *out_dir, seed);
+    if (!v.ok()) return v.error();
+    verify = *v;
   }
-  auto out_dir = PrepareOutDir(scenario, options.out_override);
-  if (!out_dir.ok()) return out_dir.error();
 
   // Threads: one per core by default, never more than images.
   std::uint32_t threads = scenario.run.threads;
@@ -225,6 +235,11 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     wc.interval_ns = scenario.run.interval_ns;
     wc.stall_threshold_ns = scenario.run.stall_threshold_ns;
     wc.drain_timeout_ns = scenario.run.drain_timeout_ns;
+    if (verify) {
+      wc.verify = true;
+      wc.run_id = verify->run_id;
+      wc.journal_path = verify->JournalPath(static_cast<int>(t));
+    }
     if (params->rate_iops) wc.rate_per_image = *params->rate_iops / scenario.images.count;
     workers.push_back(std::make_unique<Worker>(std::move(wc), backend.get(), &control));
   }
@@ -329,6 +344,9 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   // Measurement is over: stop the timeline and undo every fault still in force.
   timeline.Stop();
   timeline.UndoAll();
+  // Every fault undone, the probe still watching: read back what was written.
+  if (verify)
+    VerifyAfterRun(scenario, backend.get(), workers, poller ? &*poller : nullptr, &events, &result);
   if (poller) {
     poller->Stop();
     result.sync_probe = poller->Kind();
@@ -383,6 +401,10 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   in.run_end_ns = run_end;
   in.slo = scenario.slo;
   AssembleMeasurements(in, &result);
+  if (expected_stall) {
+    result.derived.expected_stall_s = expected_stall->seconds;
+    result.derived.expected_stall_basis = expected_stall->basis;
+  }
   result.resources = ReadResources();
   log.Close();
 

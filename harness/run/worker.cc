@@ -8,7 +8,9 @@
 #include <random>
 #include <thread>
 
+#include "workloads/block_stamp.h"
 #include "workloads/image_stream.h"
+#include "workloads/verify_journal.h"
 
 namespace healbench {
 
@@ -47,6 +49,8 @@ struct Worker::Impl {
     std::uint32_t local_image = 0;
     std::uint32_t length = 0;
     bool busy = false;
+    std::uint64_t offset = 0;
+    std::uint32_t generation = 0;  // verify: the write's generation
   };
   struct Pending {
     IoSpec spec;
@@ -73,6 +77,9 @@ struct Worker::Impl {
   IntervalReport current;
   Nanos next_interval_end_ns = 0;
   Nanos last_oldest_scan_ns = 0;
+  JournalWriter journal;  // verify only
+  std::uint32_t fault_epoch_seen = 0;
+  std::uint32_t fault_end_epoch_seen = 0;
   bool leak = false;  // abandoned I/O still owns the buffers: never free them
 
   ~Impl() {
@@ -165,6 +172,15 @@ void Worker::Run() {
     }
     s.images.push_back(std::move(st));
   }
+  if (config_.verify) {
+    for (std::uint32_t g : config_.images) verifiers_.emplace_back(g, config_.run_id);
+    if (!config_.journal_path.empty()) {
+      if (auto rc = s.journal.Open(config_.journal_path, config_.run_id); !rc.ok())
+        return fail(rc.error());
+    }
+    s.fault_epoch_seen = control_->fault_epoch.load(std::memory_order_relaxed);
+    s.fault_end_epoch_seen = control_->fault_end_epoch.load(std::memory_order_relaxed);
+  }
   phases_.resize(1);
   s.next_interval_end_ns = start + config_.interval_ns;
   std::uint32_t inflight = 0;
@@ -180,7 +196,44 @@ void Worker::Run() {
       s.current.index = next;
       s.current.inflight_max = inflight;
       s.next_interval_end_ns += config_.interval_ns;
+      if (s.journal.is_open() && !s.journal.Flush() && first_io_error_.empty())
+        first_io_error_ = s.journal.error();
     }
+  };
+
+  // Verify: a write's outcome goes to its image's record and the journal.
+  auto record_write = [&](const Impl::Slot& sl, bool acked) {
+    verifiers_[sl.local_image].OnWriteDone(sl.offset, sl.length, sl.generation, acked);
+    s.journal.Append({acked ? JournalKind::kAcked : JournalKind::kUncertain,
+                      s.images[sl.local_image].global, sl.offset, sl.length, sl.generation});
+  };
+  // Verify: a fault began or was undone since the last look; writes issued from now on are
+  // after it.
+  auto note_faults = [&] {
+    const std::uint32_t epoch = control_->fault_epoch.load(std::memory_order_relaxed);
+    const std::uint32_t end_epoch = control_->fault_end_epoch.load(std::memory_order_relaxed);
+    if (epoch != s.fault_epoch_seen) {
+      s.fault_epoch_seen = epoch;
+      for (ImageVerifier& v : verifiers_)
+        s.journal.Append({JournalKind::kFault, v.image(), 0, 0, v.OnFault()});
+    }
+    if (end_epoch != s.fault_end_epoch_seen) {
+      s.fault_end_epoch_seen = end_epoch;
+      for (ImageVerifier& v : verifiers_)
+        s.journal.Append({JournalKind::kFaultEnd, v.image(), 0, 0, v.OnFaultEnd()});
+    }
+  };
+  // Verify: two I/Os on one image that overlap, one of them a write, never fly together,
+  // so a read's expected content is known exactly.
+  auto overlaps_inflight = [&](std::uint32_t local, const IoSpec& spec) {
+    if (spec.op == OpKind::kFlush) return false;
+    const bool write = spec.op != OpKind::kRead;
+    for (const Impl::Slot& sl : s.slots) {
+      if (!sl.busy || sl.local_image != local || sl.op == OpKind::kFlush) continue;
+      if (!write && sl.op == OpKind::kRead) continue;
+      if (sl.offset < spec.offset + spec.length && spec.offset < sl.offset + sl.length) return true;
+    }
+    return false;
   };
 
   auto publish = [&](Nanos now) {
@@ -209,6 +262,16 @@ void Worker::Run() {
     if (phase >= phases_.size()) phases_.resize(phase + 1);
     PhaseStats& ps = phases_[phase];
     stalls_.OnCompletion(sl.submit_ns, now, sl.op, im.global);
+    if (config_.verify) {
+      if (sl.op == OpKind::kWrite) {
+        record_write(sl, c.result == static_cast<std::int64_t>(sl.length));
+      } else if (sl.op == OpKind::kRead && c.result > 0) {
+        const auto bytes = static_cast<std::size_t>(c.result);
+        verifiers_[sl.local_image].CheckRead(
+            sl.offset, {static_cast<const std::uint8_t*>(s.read_buffers[slot_index]), bytes},
+            &verify_counts_);
+      }
+    }
     if (c.result < 0) {
       ++ps.ops[op].errors;
       ++s.current.ops[op].errors;
@@ -251,6 +314,7 @@ void Worker::Run() {
         now >= control_->end_ns.load(std::memory_order_relaxed))
       break;
     close_intervals(now);
+    if (config_.verify) note_faults();
 
     s.batch.clear();
     Nanos next_event = now + kMaxWaitNs;
@@ -272,11 +336,18 @@ void Worker::Run() {
         const IoSpec& spec = im.pending->spec;
         // A flush is a barrier, as a guest's is: it goes out once the writes before it finished.
         if (spec.op == OpKind::kFlush && im.inflight_writes > 0) break;
+        if (config_.verify && overlaps_inflight(li, spec)) break;
         const std::uint32_t slot_index = s.free_slots.back();
         s.free_slots.pop_back();
         Impl::Slot& sl = s.slots[slot_index];
-        sl = Impl::Slot{im.pending->intended_ns, now, spec.op, li, spec.length, true};
+        sl = Impl::Slot{
+            im.pending->intended_ns, now, spec.op, li, spec.length, true, spec.offset, 0};
         const bool write = spec.op == OpKind::kWrite;
+        if (config_.verify && write) {
+          sl.generation = verifiers_[li].NextGeneration();
+          StampBlocks({static_cast<std::uint8_t*>(s.write_buffers[slot_index]), spec.length},
+                      {config_.run_id, im.global, spec.offset, sl.generation});
+        }
         IoRequest req;
         req.tag = slot_index;
         req.image = im.global;
@@ -318,6 +389,8 @@ void Worker::Run() {
   if (inflight > 0) {
     for (const Impl::Slot& sl : s.slots) {
       if (sl.busy) stalls_.OnNeverCompleted(sl.submit_ns, sl.op, s.images[sl.local_image].global);
+      // Never acknowledged: the block may hold this write or the one before.
+      if (sl.busy && config_.verify && sl.op == OpKind::kWrite) record_write(sl, false);
     }
     abandoned_ = inflight;
     s.queue->CancelAll();
@@ -331,6 +404,7 @@ void Worker::Run() {
     s.leak = left > 0;
   }
   close_intervals(end);
+  s.journal.Close();
   {
     std::lock_guard<std::mutex> lock(mailbox_mu_);
     mailbox_.push_back(s.current);

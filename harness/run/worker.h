@@ -17,6 +17,7 @@
 #include "harness/core/latency_histogram.h"
 #include "harness/core/stall_detector.h"
 #include "harness/run/run_clock.h"
+#include "workloads/verify_tracker.h"
 #include "workloads/workload_params.h"
 
 namespace healbench {
@@ -51,6 +52,10 @@ struct WorkerConfig {
   Nanos stall_threshold_ns = 500 * kNsPerMs;
   Nanos drain_timeout_ns = 2 * kNsPerSec;
   std::optional<double> rate_per_image;  // open loop: IOPS per image
+  // workload.verify: stamp every written 4 KiB block, check every read, journal outcomes.
+  bool verify = false;
+  std::uint64_t run_id = 0;  // stamped into every block (with verify)
+  std::string journal_path;  // verify journal of this worker (empty: none)
 };
 
 class Worker {
@@ -78,6 +83,9 @@ class Worker {
   const std::optional<Error>& failure() const { return failure_; }  // setup or backend failure
   const std::string& first_io_error() const { return first_io_error_; }
   std::uint32_t abandoned() const { return abandoned_; }  // I/Os that never completed
+  // With verify: what reads during the run found, and per own image what was written.
+  const IntegrityCounts& verify_counts() const { return verify_counts_; }
+  std::vector<ImageVerifier>& verifiers() { return verifiers_; }
 
  private:
   struct Impl;
@@ -95,6 +103,8 @@ class Worker {
   std::optional<Error> failure_;
   std::string first_io_error_;
   std::uint32_t abandoned_ = 0;
+  IntegrityCounts verify_counts_;
+  std::vector<ImageVerifier> verifiers_;  // by local image index
 };
 
 }  // namespace healbench

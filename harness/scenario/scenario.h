@@ -93,6 +93,10 @@ struct NodeSpec {
   std::string host;                     // netfilter
   int port = 0;                         // netfilter
   Nanos timeout_ns = 30 * kNsPerSec;    // each injector command
+  // Where this node's copy of the images can be read directly, for write verification's
+  // replica comparison: a path with {image} for the image's file name (NAME.img), e.g. a
+  // GlusterFS brick "/bricks/b1/vms/{image}". Empty: not compared.
+  std::string replica_path;
 };
 
 // [probe]: how sync state is read, and how often.

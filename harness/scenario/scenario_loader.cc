@@ -36,11 +36,11 @@ const std::vector<std::string> kBackendKinds = {"ref",   "file",  "null", "nbd",
                                                 "iscsi", "gfapi", "rbd"};
 // Keys of [backend] beyond kind/path/direct, kept as TOML text for the backend that reads
 // them. The first group belongs to the reference cluster only.
-const std::vector<std::string> kRefOnlyKeys = {"replication", "replicas",       "ping_timeout",
-                                               "heal_lock",   "heal_algorithm", "heal_rate",
-                                               "resync_rate", "nodes"};
-const std::vector<std::string> kBackendStringKeys = {"url",  "volume", "pool", "image",
-                                                     "host", "user",   "conf"};
+const std::vector<std::string> kRefOnlyKeys = {
+    "replication", "replicas",    "ping_timeout", "heal_lock", "heal_algorithm",
+    "heal_rate",   "resync_rate", "nodes",        "keep_data", "test_faults"};
+const std::vector<std::string> kBackendStringKeys = {
+    "url", "volume", "pool", "image", "host", "user", "conf", "server", "logfile", "loglevel"};
 const std::vector<std::string> kImagesKeys = {"count", "size", "prefix"};
 const std::vector<std::string> kWorkloadKeys = {"profile",    "bs",          "read_pct",
                                                 "random_pct", "iodepth",     "rate_iops",
@@ -55,6 +55,8 @@ const std::vector<std::string> kProbeKinds = {"ref", "gluster", "drbd", "ceph", 
 const std::vector<std::string> kSloDurationKeys = {"max_stall", "max_failover",
                                                    "max_time_to_in_sync", "max_p99_during_heal"};
 constexpr std::string_view kSloLostWrites = "max_lost_writes";
+// Blocks found stale, torn, misdirected or diverged between replicas (write verification).
+constexpr std::string_view kSloDamagedBlocks = "max_damaged_blocks";
 
 constexpr std::uint64_t kMinBlock = 512;
 constexpr std::uint64_t kMaxBlock = 16ull << 20;
@@ -682,14 +684,49 @@ void Loader::LoadBackend(const toml::table& t, BackendSection& backend) {
              "got " +
                  Describe(v));
       }
+    } else if (name == "test_faults") {
+      // ["node2=ack-drop:every=50", …], or "--set backend.test_faults=node2=diverge:every=9";
+      // the modes themselves are checked by the ref backend's options.
+      if (const auto* one = v.as_string()) {
+        toml::array items;
+        std::string_view rest = one->get();
+        while (true) {
+          const std::size_t comma = rest.find(',');
+          items.push_back(Trim(rest.substr(0, comma)));
+          if (comma == std::string_view::npos) break;
+          rest.remove_prefix(comma + 1);
+        }
+        backend.options[name] = ToTomlText(items);
+        continue;
+      }
+      const auto* a = v.as_array();
+      ok = a != nullptr &&
+           std::all_of(a->begin(), a->end(), [](const toml::node& e) { return e.is_string(); });
+      if (!ok) {
+        Fail(&v, key,
+             "expected a list of \"NODE=MODE\" strings (e.g. [\"node2=ack-drop:every=50\"]), "
+             "got " +
+                 Describe(v));
+      }
     } else if (name == "port") {
       ok = Integer(v, key, 1, 65535).has_value();
+    } else if (name == "keep_data") {
+      ok = Bool(v, key).has_value();
     } else {
       ok = static_cast<bool>(as_string = String(v, key));
     }
     if (!ok) continue;
     backend.options[name] =
         as_string ? ToTomlText(toml::value<std::string>(*as_string)) : ToTomlText(v);
+  }
+  if (kind_ok && backend.kind == "gfapi" && backend.options.count("volume") == 0) {
+    const std::string detail =
+        "backend.volume is required for kind = \"gfapi\" (the GlusterFS volume to open)";
+    if (const toml::node* kind = t.get("kind")) {
+      Fail(kind, "backend.kind", detail);
+    } else {
+      Fail(&t, "backend", detail, /*name_key=*/false);
+    }
   }
   if (kind_ok && backend.kind == "file" && backend.path.empty()) {
     const std::string detail = "backend.path is required for kind = \"file\"";
@@ -825,6 +862,8 @@ void Loader::LoadNodes(const toml::table& t, Scenario& s) {
       if (key_name == "injector") continue;
       if (key_name == "timeout") {
         if (auto d = Duration(nv, key)) n.timeout_ns = *d;
+      } else if (key_name == "replica_path") {
+        if (auto str = String(nv, key)) n.replica_path = *str;
       } else if (n.injector == "command" && Contains(kFaultActions, key_name) &&
                  key_name != "command") {
         if (auto c = Command(nv, key)) n.commands[key_name] = *c;
@@ -860,7 +899,7 @@ void Loader::LoadNodes(const toml::table& t, Scenario& s) {
       } else if (n.injector == "netfilter" && key_name == "port") {
         if (auto i = Integer(nv, key, 1, 65535)) n.port = static_cast<int>(*i);
       } else {
-        std::vector<std::string> known = {"injector", "timeout"};
+        std::vector<std::string> known = {"injector", "timeout", "replica_path"};
         if (n.injector == "command") {
           for (const std::string& a : kFaultActions) {
             if (a != "command") known.push_back(a);
@@ -1070,14 +1109,8 @@ void Loader::CheckTimeline(const toml::table& root, Scenario& s) {
     for (const std::string& node : candidates) {
       if (!step.action.empty() && step.action != "command" && s.nodes.count(node) == 0 &&
           RefSpawnedNode(s, node)) {
-        // A node the reference cluster spawns: reached with signals to its process.
-        if (step.action != "freeze" && step.action != "thaw" && step.action != "kill") {
-          Fail(at_key("action"), prefix + "action",
-               "node " + Quote(node) + " cannot " + step.action +
-                   ": a spawned reference-cluster node can be frozen, thawed and killed (give it a "
-                   "[nodes." +
-                   node + "] section with a proxy injector for disconnect/partition)");
-        }
+        // A node the reference cluster spawns: every action reaches it (a fault proxy in
+        // front of it, signals to its process, a respawn for restart).
       } else if (!step.action.empty() && step.action != "command" &&
                  node_ok(node, prefix + "node")) {
         const NodeSpec& n = s.nodes[node];
@@ -1198,13 +1231,14 @@ void Loader::LoadSlo(const toml::table& t, Scenario& s) {
     const std::string key = "slo." + name;
     if (Contains(kSloDurationKeys, name)) {
       if (auto d = Duration(v, key)) s.slo[name] = NsToSeconds(*d);
-    } else if (name == kSloLostWrites) {
+    } else if (name == kSloLostWrites || name == kSloDamagedBlocks) {
       if (auto i = Integer(v, key, 0, std::numeric_limits<std::int64_t>::max())) {
         s.slo[name] = static_cast<double>(*i);
       }
     } else {
       std::vector<std::string> known = kSloDurationKeys;
       known.emplace_back(kSloLostWrites);
+      known.emplace_back(kSloDamagedBlocks);
       UnknownKey(v, key, "slo", known);
     }
   }
@@ -1213,7 +1247,8 @@ void Loader::LoadSlo(const toml::table& t, Scenario& s) {
 Result<Scenario> Loader::Build(const toml::table& root) {
   Scenario s;
   s.source = file_.empty() ? std::string(kSetSource) : file_;
-  s.slo[std::string(kSloLostWrites)] = 0;  // DESIGN.md: no acknowledged write may be lost
+  s.slo[std::string(kSloLostWrites)] = 0;     // DESIGN.md: no acknowledged write may be lost
+  s.slo[std::string(kSloDamagedBlocks)] = 0;  // nor any block be stale, torn or diverged
 
   for (auto&& [k, v] : root) {
     const std::string name(k.str());
@@ -1400,7 +1435,7 @@ nlohmann::json ScenarioToJson(const Scenario& s) {
 
   json slo = json::object();
   for (const auto& [k, v] : s.slo) {
-    if (k == kSloLostWrites) {
+    if (k == kSloLostWrites || k == kSloDamagedBlocks) {
       slo[k] = static_cast<std::int64_t>(v);
     } else {
       slo[k] = FormatDurationExact(static_cast<Nanos>(std::llround(v * 1e9)));

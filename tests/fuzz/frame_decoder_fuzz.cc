@@ -1,11 +1,12 @@
-// libFuzzer target for the reference-cluster frame decoder: any bytes must give a frame or
-// an error, never a crash or a read past the input. Not built by default; build with
-//   clang++ -std=c++20 -fsanitize=fuzzer,address -I. tests/fuzz/frame_decoder_fuzz.cc \
-//     backends/refcluster/protocol.cc -o frame_decoder_fuzz
+// libFuzzer target for the reference-cluster frame decoder (and the CHECKSUM payload
+// decoder): any bytes must give a frame or an error, never a crash or a read past the input.
+// tests/fuzz/run.sh builds it with clang (-fsanitize=fuzzer,address,undefined) and runs it
+// for a bounded time; ctest runs that as fuzz_frame_decoder.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "backends/refcluster/chunk_checksum.h"
 #include "backends/refcluster/protocol.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -19,6 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t i = 0; i < again.size(); ++i) {
       if (again[i] != data[i]) __builtin_trap();
     }
+    // A CHECKSUM reply's payload: whole u64 sums or an error, and the sums re-encode.
+    auto sums = healbench::ref::DecodeChunkChecksums(f->payload);
+    if (sums.ok() != (f->payload.size() % 8 == 0)) __builtin_trap();
+    if (sums.ok() && sums->size() * 8 != f->payload.size()) __builtin_trap();
   }
   return 0;
 }

@@ -14,7 +14,7 @@ expect_exit 0 "$HB" backends
 expect_contains "$OUT" "file    available" "file backend available"
 expect_contains "$OUT" "null    available" "null backend available"
 expect_contains "$OUT" "ref     available" "ref backend available"
-expect_contains "$OUT" "iscsi   unavailable" "iscsi backend listed with a reason"
+expect_contains "$OUT" "rbd     unavailable" "an unbuilt backend listed with a reason"
 pass "usage and backends"
 
 cat >"$WORK/good.toml" <<TOML
@@ -58,7 +58,7 @@ expect_exit 2 "$HB" run --set backend.kind=file --set backend.path="$WORK/nope" 
 expect_contains "$ERR" "$WORK/nope" "missing backend path named"
 
 expect_exit 2 "$HB" run --set backend.kind=null --set workload.verify=true --set run.duration=1s --out "$WORK/o2"
-expect_contains "$ERR" "not implemented" "verify refused clearly"
+expect_contains "$ERR" "stores nothing" "verify on the null backend refused clearly"
 expect_exit 2 "$HB" run --set backend.kind=iscsi --set run.duration=1s --out "$WORK/o3"
 expect_contains "$ERR" "iscsi" "unbuilt backend refused clearly"
 expect_exit 2 "$HB" run --set backend.kind=null --set run.duration=1s --metrics-listen nonsense --out "$WORK/o4"

@@ -47,6 +47,18 @@ listening "$LISTEN" && fail "proxy still listening on $LISTEN after the run"
 pass "proxy blackhole: stall of its length"
 
 # Reset: connections are cut; the client reconnects, the run goes on and ends on time.
+# nbdkit 1.32 (Debian 12) may abort ("raw_send_socket: Assertion `sock >= 0'") when a
+# connection is reset while it writes a reply; a supervisor restarts it so the client's
+# reconnect is what is tested, and the log says when nbdkit's bug struck.
+PORT2=$(free_port)
+( while [ ! -e "$WORK/stop-respawn" ]; do
+    nbdkit -f -p "$PORT2" -i 127.0.0.1 memory size=256M </dev/null >>"$WORK/respawn.log" 2>&1
+    sleep 0.1
+  done ) &
+RESPAWN=$!
+on_exit "touch '$WORK/stop-respawn'; pkill -f 'nbdkit -f -p $PORT2 ' ; wait $RESPAWN 2>/dev/null"
+wait_listening "$PORT2"
+sed -i "s/upstream = \"127.0.0.1:$PORT\"/upstream = \"127.0.0.1:$PORT2\"/" "$WORK/proxy.toml"
 sed -i 's/action = "partition"/action = "disconnect"/; s/action = "heal_partition"/action = "reconnect"/' "$WORK/proxy.toml"
 start=$(date +%s.%N)
 set +e; "$HB" run "$WORK/proxy.toml" --out "$WORK/reset" -q 2>"$WORK/reset.err"; rc=$?; set -e
@@ -61,6 +73,8 @@ import csv, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1])) if float(r["t_s"]) > 5.0]
 assert rows and max(float(r["read_iops"]) for r in rows) > 0
 PY
+if grep -q "Assertion" "$WORK/respawn.log"; then echo "note: nbdkit aborted on the reset (its known bug) and was restarted"; fi
+touch "$WORK/stop-respawn"
 pass "proxy reset: recorded, client reconnected, I/O resumed"
 
 # Ctrl-C during a blackhole: the proxy goes away with the run.

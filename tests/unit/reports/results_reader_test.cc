@@ -32,6 +32,17 @@ TEST(ResultsReader, RoundTripsThroughText) {
   EXPECT_EQ(ResultsJsonText(back), text);
 }
 
+TEST(ResultsReader, ExpectedStallRoundTrips) {
+  RunResult r = SampleRun();
+  r.derived.expected_stall_s = 5.0;
+  r.derived.expected_stall_basis = "network.ping-timeout of volume gv0";
+  RunResult back;
+  std::string error;
+  ASSERT_TRUE(FromJson(ToJson(r), &back, &error)) << error;
+  EXPECT_EQ(back.derived.expected_stall_s, 5.0);
+  EXPECT_EQ(back.derived.expected_stall_basis, "network.ping-timeout of volume gv0");
+}
+
 TEST(ResultsReader, EmptyRunRoundTrips) {
   const json original = ToJson(RunResult{});
   RunResult back;

@@ -33,6 +33,18 @@ TEST(TerminalSummary, ListsOnlyTheFirstStallsAndCountsTheRest) {
   EXPECT_NE(text.find("  (+3 more)\n"), std::string::npos) << text;
 }
 
+TEST(TerminalSummary, ShowsTheExpectedStallBesideTheMeasuredOne) {
+  RunResult r = SampleRun();
+  EXPECT_EQ(TerminalSummary(r).find("expected stall"), std::string::npos);
+  r.derived.expected_stall_s = 5.0;
+  r.derived.expected_stall_basis = "network.ping-timeout of volume gv0";
+  const std::string text = TerminalSummary(r);
+  EXPECT_NE(text.find("expected stall at a silent fault 5.00s (network.ping-timeout of volume "
+                      "gv0), measured max stall 4.20s\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(TerminalSummary, HasNoControlCharactersBeyondNewlines) {
   for (char c : TerminalSummary(SampleRun())) {
     EXPECT_TRUE(c == '\n' || (c >= ' ' && c <= '~')) << static_cast<int>(c);

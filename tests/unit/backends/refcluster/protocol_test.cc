@@ -79,7 +79,7 @@ TEST(FrameCodec, RejectsBadVersion) {
 }
 
 TEST(FrameCodec, RejectsUnknownTypes) {
-  for (int type : {0, 10, 0x80, 0x8a, 0xff}) {
+  for (int type : {0, kLastFrameType + 1, 0x80, 0x80 | (kLastFrameType + 1), 0xff}) {
     const auto t = static_cast<std::uint8_t>(type);
     std::vector<std::uint8_t> bytes = EncodeFrame(Sample(), {});
     bytes[5] = t;

@@ -84,7 +84,8 @@ TEST_F(ScenarioLoaderTest, MissingKeysTakeTheirDefaults) {
   EXPECT_FALSE(s.workload.bs.has_value());
   EXPECT_FALSE(s.workload.rate_iops.has_value());
   EXPECT_FALSE(s.has_nodes || s.has_faults || s.has_probe);
-  EXPECT_EQ(s.slo, (std::map<std::string, double>{{"max_lost_writes", 0}}));
+  EXPECT_EQ(s.slo,
+            (std::map<std::string, double>{{"max_lost_writes", 0}, {"max_damaged_blocks", 0}}));
 }
 
 TEST_F(ScenarioLoaderTest, EveryKeyOfTheFormatIsRead) {
@@ -159,7 +160,8 @@ max_lost_writes = 0
                                                   {"max_failover", 45.0},
                                                   {"max_time_to_in_sync", 600.0},
                                                   {"max_p99_during_heal", 0.05},
-                                                  {"max_lost_writes", 0}}));
+                                                  {"max_lost_writes", 0},
+                                                  {"max_damaged_blocks", 0}}));
 }
 
 TEST_F(ScenarioLoaderTest, NumbersAreAcceptedAsSecondsAndBytes) {
@@ -619,7 +621,7 @@ TEST_F(ScenarioLoaderTest, JsonUsesTheFileKeysWithReadableValuesAndProfileFigure
   EXPECT_EQ(j["workload"]["bs"], nlohmann::json::array({"8KiB"}));  // from the profile
   EXPECT_EQ(j["workload"]["fsync_every"], 1);
   EXPECT_TRUE(j["workload"]["rate_iops"].is_null());
-  EXPECT_EQ(j["slo"], (nlohmann::json{{"max_lost_writes", 0}}));
+  EXPECT_EQ(j["slo"], (nlohmann::json{{"max_lost_writes", 0}, {"max_damaged_blocks", 0}}));
   EXPECT_FALSE(j.contains("nodes"));
   EXPECT_FALSE(j.contains("fault"));
   EXPECT_FALSE(j.contains("probe"));
@@ -698,8 +700,8 @@ max_lost_writes = 3
 namespace healbench {
 namespace {
 
-// Spawned reference-cluster nodes are reached by name without a [nodes] section, for the
-// actions signals can do.
+// Spawned reference-cluster nodes are reached by name without a [nodes] section, for every
+// action (a fault proxy in front, signals, respawn).
 TEST(ScenarioLoaderRefNodes, SpawnedNodesAreFaultableByName) {
   const std::vector<std::string> base = {"backend.kind=ref", "backend.replicas=3"};
   auto with = [&](const std::string& node, const std::string& action) {
@@ -719,12 +721,58 @@ TEST(ScenarioLoaderRefNodes, SpawnedNodesAreFaultableByName) {
   auto unknown = with("node4", "freeze");
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("node \"node4\" is not defined"), std::string::npos);
-  auto cut = with("node2", "disconnect");
+  for (const char* action :
+       {"disconnect", "reconnect", "partition", "heal_partition", "thaw", "kill", "restart"}) {
+    auto r = with("node2", action);
+    EXPECT_TRUE(r.ok()) << action << ": " << r.error().message;
+  }
+  // External nodes (backend.nodes) are not spawned: they need a [nodes] section.
+  std::vector<std::string> external = {"backend.kind=ref",
+                                       "backend.nodes=127.0.0.1:7000,127.0.0.1:7001"};
+  const std::string path = ::testing::TempDir() + "/ref_external.toml";
+  std::ofstream(path) << "[[fault]]\nat = \"1s\"\naction = \"disconnect\"\nnode = \"node2\"\n";
+  auto cut = LoadScenarioFile(path, external);
   ASSERT_FALSE(cut.ok());
-  EXPECT_NE(
-      cut.error().message.find("a spawned reference-cluster node can be frozen, thawed and killed"),
-      std::string::npos)
+  EXPECT_NE(cut.error().message.find("node \"node2\" is not defined"), std::string::npos)
       << cut.error().message;
+}
+
+TEST(ScenarioLoaderRefNodes, KeepDataIsABoolean) {
+  const std::string path = ::testing::TempDir() + "/ref_keep.toml";
+  std::ofstream(path) << "[backend]\nkind = \"ref\"\nkeep_data = \"yes\"\n";
+  auto bad = LoadScenarioFile(path, {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("backend.keep_data"), std::string::npos)
+      << bad.error().message;
+  auto good = LoadScenarioFile(path, {"backend.keep_data=true"});
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_EQ(good->backend.options.at("keep_data"), "true");
+}
+
+TEST(ScenarioLoaderRefNodes, TestFaultsAreAListOfStringsForRefOnly) {
+  const std::string path = ::testing::TempDir() + "/ref_test_faults.toml";
+  std::ofstream(path)
+      << "[backend]\nkind = \"ref\"\n"
+         "test_faults = [\"node1=ack-drop:every=50\", \"node2=stale-after-heal\"]\n";
+  auto list = LoadScenarioFile(path, {});
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  EXPECT_EQ(list->backend.options.at("test_faults"),
+            "[ 'node1=ack-drop:every=50', 'node2=stale-after-heal' ]");
+  // --set takes a bare comma list.
+  auto set =
+      LoadScenarioFile(path, {"backend.test_faults=node2=diverge:every=9,node1=stale-after-heal"});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->backend.options.at("test_faults"),
+            "[ 'node2=diverge:every=9', 'node1=stale-after-heal' ]");
+  auto number = LoadScenarioFile(path, {"backend.test_faults=5"});
+  ASSERT_FALSE(number.ok());
+  EXPECT_NE(number.error().message.find("expected a list of \"NODE=MODE\" strings"),
+            std::string::npos)
+      << number.error().message;
+  auto file = LoadScenarioFile(path, {"backend.kind=file", "backend.path=/tmp"});
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.error().message.find("backend.test_faults"), std::string::npos)
+      << file.error().message;
 }
 
 }  // namespace

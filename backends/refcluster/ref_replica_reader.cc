@@ -1,0 +1,74 @@
+// Per-node direct reader. See ref_replica_reader.h.
+#include "backends/refcluster/ref_replica_reader.h"
+
+#include <cstring>
+
+#include "backends/refcluster/replica_connection.h"
+
+namespace healbench::ref {
+namespace {
+
+FrameHeader Header(FrameType type, std::uint32_t image, std::uint64_t offset, std::uint32_t length,
+                   std::uint16_t flags = 0) {
+  FrameHeader h;
+  h.type = static_cast<std::uint8_t>(type);
+  h.image = image;
+  h.offset = offset;
+  h.length = length;
+  h.flags = flags;
+  return h;
+}
+
+class RefReplicaReader final : public ReplicaReader {
+ public:
+  RefReplicaReader(std::string node, std::unique_ptr<ReplicaConnection> conn)
+      : node_(std::move(node)), conn_(std::move(conn)) {}
+  ~RefReplicaReader() override { conn_->Close(); }
+
+  std::string Node() const override { return node_; }
+
+  Result<void> Read(std::uint32_t image, std::uint64_t offset, std::span<std::uint8_t> out,
+                    Nanos timeout_ns) override {
+    std::size_t done = 0;
+    while (done < out.size()) {
+      const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(out.size() - done, 1 << 20));
+      auto r = conn_->Call(Header(FrameType::kRead, image, offset + done, n, kFlagInspect), {},
+                           timeout_ns);
+      if (!r.ok()) return MakeError(r.error().code, node_ + ": READ: " + r.error().message);
+      if (r->status != 0 || r->payload.size() != n) {
+        return MakeError(ErrorCode::kIo, node_ + ": READ at " + std::to_string(offset + done) +
+                                             " failed: " + std::strerror(r->status));
+      }
+      std::memcpy(out.data() + done, r->payload.data(), n);
+      done += n;
+    }
+    return Ok();
+  }
+
+ private:
+  std::string node_;
+  std::unique_ptr<ReplicaConnection> conn_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ReplicaReader>> OpenRefReplicaReader(const std::string& node,
+                                                            const HostPort& addr,
+                                                            const std::vector<ImageSpec>& images,
+                                                            Nanos timeout_ns) {
+  auto conn = ReplicaConnection::Open(addr, "", timeout_ns);
+  if (!conn.ok()) return MakeError(conn.error().code, node + ": " + conn.error().message);
+  for (std::uint32_t i = 0; i < images.size(); ++i) {
+    const std::string& name = images[i].name;
+    auto r = (*conn)->Call(Header(FrameType::kOpenImage, i, images[i].size_bytes, 0),
+                           {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()},
+                           timeout_ns);
+    if (!r.ok() || r->status != 0) {
+      (*conn)->Close();
+      return MakeError(ErrorCode::kIo, node + ": OPEN_IMAGE " + name + " failed");
+    }
+  }
+  return std::unique_ptr<ReplicaReader>(std::make_unique<RefReplicaReader>(node, std::move(*conn)));
+}
+
+}  // namespace healbench::ref
