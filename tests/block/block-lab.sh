@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A local block-storage lab for the scenarios in scenarios/block/: tgtd (Debian's tgt) serving
-# one 1 GiB LUN on 127.0.0.1:3260 and nbdkit serving 1 GiB of memory on 127.0.0.1:10809, both
-# bound to loopback, with their state in one directory.
+# one 1 GiB LUN on 127.0.0.1:3260 and nbdkit serving a 1 GiB sparse file on 127.0.0.1:10809,
+# both bound to loopback, with their state in one directory. nbdkit 1.32 (Debian 12) may abort
+# ("raw_send_socket: Assertion `sock >= 0'") when a client connection is reset while it writes
+# a reply, so it runs under a small supervisor that restarts it on the same file, as a service
+# manager would; each restart is logged in nbdkit.log.
 #   block-lab.sh up | down | status
 # Environment: HB_BLOCK_DIR (/var/tmp/healbench-block), HB_ISCSI_PORT (3260),
 # HB_NBD_PORT (10809). Needs root (tgtd).
@@ -30,9 +33,18 @@ up() {
     tgtadm -C "$CTL" --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$DIR/lun1.img"
     tgtadm -C "$CTL" --lld iscsi --op bind --mode target --tid 1 -I ALL
   fi
-  if ! alive "$DIR/nbdkit.pid"; then
-    nbdkit -P "$DIR/nbdkit.pid" -p "$NBD_PORT" -i 127.0.0.1 memory size=1G </dev/null \
-      >"$DIR/nbdkit.log" 2>&1
+  if ! alive "$DIR/nbdkit-supervisor.pid"; then
+    truncate -s 1G "$DIR/nbd.img"
+    rm -f "$DIR/nbdkit.stop"
+    (
+      while [ ! -e "$DIR/nbdkit.stop" ]; do
+        nbdkit -f -P "$DIR/nbdkit.pid" -p "$NBD_PORT" -i 127.0.0.1 file "$DIR/nbd.img" \
+          </dev/null >>"$DIR/nbdkit.log" 2>&1 || echo "block-lab: nbdkit exited; restarting" \
+          >>"$DIR/nbdkit.log"
+        sleep 0.1
+      done
+    ) </dev/null >/dev/null 2>&1 &
+    echo $! >"$DIR/nbdkit-supervisor.pid"
     wait_listening "$NBD_PORT"
   fi
   status
@@ -47,13 +59,21 @@ down() {
     tgtadm -C "$CTL" --lld iscsi --op delete --mode system || kill "$pid"
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
+  touch "$DIR/nbdkit.stop"
   if alive "$DIR/nbdkit.pid"; then
     local pid
     pid=$(cat "$DIR/nbdkit.pid")
     kill "$pid"
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
-  rm -f "$DIR/tgtd.pid" "$DIR/nbdkit.pid" "$DIR/lun1.img" "/var/run/tgtd/socket.$CTL" \
+  if alive "$DIR/nbdkit-supervisor.pid"; then
+    local pid
+    pid=$(cat "$DIR/nbdkit-supervisor.pid")
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$pid" 2>/dev/null || true
+  fi
+  rm -f "$DIR/tgtd.pid" "$DIR/nbdkit.pid" "$DIR/nbdkit-supervisor.pid" "$DIR/nbdkit.stop" \
+    "$DIR/nbd.img" "$DIR/lun1.img" "/var/run/tgtd/socket.$CTL" \
     "/var/run/tgtd/socket.$CTL.lock"
   for p in "$ISCSI_PORT" "$NBD_PORT"; do
     if listening "$p"; then echo "block-lab: port $p still has a listener" >&2; exit 3; fi
