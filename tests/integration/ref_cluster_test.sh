@@ -2,7 +2,8 @@
 # The ref backend with client replication on real node processes: a short randwrite run
 # spawns two nodes and stops them (no process or listener left); a node frozen for 4 s with
 # ping_timeout 2 s is a stall of about 2 s (the client drops it), and after the thaw the
-# client heals it. Also `healbench node` on its own: port line, SIGTERM, port freed.
+# client heals it; frozen for 3 s with ping_timeout 10 s it is a stall of the freeze's length
+# (±5%) and nobody is dropped. Also `healbench node` on its own: port line, SIGTERM, port freed.
 source "$(dirname "$0")/lib.sh"
 
 listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
@@ -41,7 +42,7 @@ done < <(sed -n 's/^ref: node[0-9] pid \([0-9]*\) listening 127.0.0.1:\([0-9]*\)
 echo "basic: $(json_get "$R" 'r["totals"]["write"]["ios"]') writes in 3 s"
 pass "spawned 2 nodes, I/O done, nodes and listeners gone"
 
-# Freeze node2 for 4 s with ping_timeout 2 s: a stall of about 2 s, then a heal.
+# Freeze node2 for 4 s with ping_timeout 2 s (P < D): a stall of about P, then a heal.
 "$HB" run "${COMMON[@]}" --set run.duration=10s --out "$WORK/freeze" -q \
   >"$WORK/freeze.out" 2>"$WORK/freeze.err" &
 RUN=$!
@@ -66,3 +67,32 @@ expect_contains "$ERR" "ref: node2 reconnected; healing" "node2 reconnected"
 expect_contains "$ERR" "ref: node2 healed:" "node2 healed"
 alive "$N2" && fail "node2 still running after the run"
 pass "frozen node: stall of about ping_timeout, then healed"
+
+# Freeze node2 for D = 3 s with ping_timeout P = 10 s > D: nobody is dropped, the guest waits
+# out the freeze, so the stall is D (±5%), and no heal is needed.
+cat >"$WORK/short-freeze.toml" <<'TOML'
+[run]
+duration = "8s"
+[backend]
+kind = "ref"
+ping_timeout = "10s"
+[images]
+size = "64MiB"
+[workload]
+profile = "randwrite"
+[[fault]]
+at = "2s"
+action = "freeze"
+node = "node2"
+[[fault]]
+after = "3s"
+action = "thaw"
+node = "node2"
+TOML
+expect_exit 0 "$HB" run "$WORK/short-freeze.toml" --out "$WORK/short" -q
+R="$WORK/short/results.json"
+echo "short freeze: max stall $(json_get "$R" 'r["derived"]["max_stall_s"]') s"
+json_check "$R" '2.85 <= r["derived"]["max_stall_s"] <= 3.15' "a 3 s freeze under a 10 s ping_timeout stalls 3 s (±5%)"
+json_check "$R" 'r["totals"]["write"]["errors"] == 0' "no write errors"
+case "$ERR" in *"node2 dropped"*) fail "node2 was dropped although the freeze was shorter than ping_timeout";; esac
+pass "freeze shorter than ping_timeout: stall of the freeze's length, nobody dropped"
