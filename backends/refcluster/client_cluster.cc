@@ -17,15 +17,6 @@ namespace {
 constexpr Nanos kReconnectIntervalNs = 500 * kNsPerMs;
 constexpr Nanos kMonitorTickNs = 20 * kNsPerMs;
 
-FrameHeader Header(FrameType t, std::uint32_t image, std::uint64_t offset, std::uint32_t length) {
-  FrameHeader h;
-  h.type = static_cast<std::uint8_t>(t);
-  h.image = image;
-  h.offset = offset;
-  h.length = length;
-  return h;
-}
-
 }  // namespace
 
 ClientCluster::ClientCluster(RefOptions options, std::vector<ReplicaAddress> replicas)
@@ -35,21 +26,6 @@ ClientCluster::ClientCluster(RefOptions options, std::vector<ReplicaAddress> rep
 
 ClientCluster::~ClientCluster() { Stop(); }
 
-Result<void> ClientCluster::OpenImages(ReplicaConnection& conn) {
-  for (std::uint32_t i = 0; i < images_.size(); ++i) {
-    const std::string& name = images_[i].name;
-    auto r = conn.Call(Header(FrameType::kOpenImage, i, images_[i].size_bytes, 0),
-                       {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()},
-                       options_.ping_timeout_ns);
-    if (!r.ok()) return MakeError(r.error().code, "OPEN_IMAGE " + name + ": " + r.error().message);
-    if (r->status != 0) {
-      return MakeError(ErrorCode::kIo, "OPEN_IMAGE " + name + ": " +
-                                           std::string(r->payload.begin(), r->payload.end()));
-    }
-  }
-  return Ok();
-}
-
 Result<void> ClientCluster::Start(const std::vector<ImageSpec>& images) {
   images_ = images;
   locks_ = std::vector<ImageLock>(images.size());
@@ -58,7 +34,7 @@ Result<void> ClientCluster::Start(const std::vector<ImageSpec>& images) {
     if (!c.ok()) {
       return MakeError(c.error().code, "ref: " + r.address.name + ": " + c.error().message);
     }
-    if (auto rc = OpenImages(**c); !rc.ok()) {
+    if (auto rc = OpenImages(**c, images_, options_.ping_timeout_ns); !rc.ok()) {
       return MakeError(rc.error().code, "ref: " + r.address.name + ": " + rc.error().message);
     }
     r.conn = std::move(*c);
@@ -167,7 +143,7 @@ void ClientCluster::IssueLocked(Op* op) {
     for (Replica& rep : replicas_) {
       if (rep.state != State::kUp || !rep.conn) continue;
       const bool sent = rep.conn->Send(
-          Header(FrameType::kRead, r.image, r.offset, r.length), {},
+          RequestHeader(FrameType::kRead, r.image, r.offset, r.length), {},
           [this, op](int status, const FrameHeader&, std::vector<std::uint8_t>& data) {
             OnReply(op, status, &data);
           });
@@ -181,8 +157,8 @@ void ClientCluster::IssueLocked(Op* op) {
   }
   bool degraded = false;
   for (const Replica& rep : replicas_) degraded = degraded || rep.state == State::kDown;
-  FrameHeader h = Header(r.op == OpKind::kWrite ? FrameType::kWrite : FrameType::kFlush, r.image,
-                         r.offset, r.op == OpKind::kWrite ? r.length : 0);
+  FrameHeader h = RequestHeader(r.op == OpKind::kWrite ? FrameType::kWrite : FrameType::kFlush,
+                                r.image, r.offset, r.op == OpKind::kWrite ? r.length : 0);
   if (degraded && r.op == OpKind::kWrite) {
     h.flags = kFlagMarkPending;
     op->degraded = true;
@@ -244,8 +220,8 @@ void ClientCluster::FinishLocked(Op* op) {
       if (rep.state != State::kUp || !rep.conn) continue;
       ++op->remaining;
       if (!rep.conn->Send(
-              Header(FrameType::kPendingMark, op->req.image, op->req.offset, op->req.length), {},
-              [this, op](int status, const FrameHeader&, std::vector<std::uint8_t>&) {
+              RequestHeader(FrameType::kPendingMark, op->req.image, op->req.offset, op->req.length),
+              {}, [this, op](int status, const FrameHeader&, std::vector<std::uint8_t>&) {
                 OnReply(op, status == ENOTCONN ? 0 : status, nullptr);
               })) {
         --op->remaining;
@@ -326,7 +302,7 @@ void ClientCluster::Monitor() {
     for (std::size_t i : attempts) {
       const Nanos timeout = std::min<Nanos>(options_.ping_timeout_ns, kNsPerSec);
       auto c = ReplicaConnection::Open(replicas_[i].address.addr, "", timeout);
-      if (c.ok() && OpenImages(**c).ok()) {
+      if (c.ok() && OpenImages(**c, images_, options_.ping_timeout_ns).ok()) {
         {
           std::lock_guard<std::mutex> lock(mu_);
           bool any_up = false;

@@ -70,7 +70,6 @@ class ClientCluster final : public ReplicatedCluster {
   void OnReply(Op* op, int status, std::vector<std::uint8_t>* data, bool from_up = false);
   void FinishLocked(Op* op);
   bool BlockedLocked(const Op& op) const;
-  Result<void> OpenImages(ReplicaConnection& conn);
   void Monitor();
   void Drop(std::size_t r, const std::string& why);
   void Heal(std::size_t r);

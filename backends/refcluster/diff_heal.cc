@@ -13,16 +13,6 @@
 namespace healbench::ref {
 namespace {
 
-FrameHeader Header(FrameType type, std::uint32_t image, std::uint64_t offset,
-                   std::uint32_t length) {
-  FrameHeader h;
-  h.type = static_cast<std::uint8_t>(type);
-  h.image = image;
-  h.offset = offset;
-  h.length = length;
-  return h;
-}
-
 // The reply's chunk size and sums, or an error naming the node's role in the heal.
 Result<std::vector<std::uint64_t>> Checksums(const Result<Reply>& reply, const char* role,
                                              std::uint64_t* chunk_bytes) {
@@ -88,7 +78,7 @@ Result<void> DiffHealRange(ReplicaConnection& source, ReplicaConnection& target,
                            std::uint32_t image, std::uint64_t offset, std::uint32_t length,
                            Nanos timeout_ns, DiffHealStats* stats) {
   // Both nodes read and sum the range at the same time.
-  const FrameHeader ask = Header(FrameType::kChecksum, image, offset, length);
+  const FrameHeader ask = RequestHeader(FrameType::kChecksum, image, offset, length);
   auto target_reply =
       std::async(std::launch::async, [&] { return target.Call(ask, {}, timeout_ns); });
   const Result<Reply> source_reply = source.Call(ask, {}, timeout_ns);
@@ -119,10 +109,10 @@ Result<void> DiffHealRange(ReplicaConnection& source, ReplicaConnection& target,
     }
     std::uint64_t end = i + 1;
     while (end < chunks && (*from)[end] != (*to)[end]) ++end;
-    runs.push_back(
-        Header(FrameType::kRead, image, offset + i * source_chunk,
-               static_cast<std::uint32_t>(std::min<std::uint64_t>(end * source_chunk, length) -
-                                          i * source_chunk)));
+    runs.push_back(RequestHeader(
+        FrameType::kRead, image, offset + i * source_chunk,
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(end * source_chunk, length) -
+                                   i * source_chunk)));
     i = end;
   }
   if (runs.empty()) return Ok();

@@ -17,17 +17,6 @@ constexpr Nanos kReconnectIntervalNs = 500 * kNsPerMs;
 constexpr Nanos kLinkTickNs = 20 * kNsPerMs;
 constexpr Nanos kIdlePingNs = 200 * kNsPerMs;
 
-FrameHeader Header(FrameType t, std::uint16_t flags, std::uint32_t image, std::uint64_t offset,
-                   std::uint32_t length) {
-  FrameHeader h;
-  h.type = static_cast<std::uint8_t>(t);
-  h.flags = flags;
-  h.image = image;
-  h.offset = offset;
-  h.length = length;
-  return h;
-}
-
 }  // namespace
 
 PrimaryReplicator::PrimaryReplicator(ReplicatorOptions options) : options_(std::move(options)) {}
@@ -69,7 +58,7 @@ void PrimaryReplicator::AddImage(Image* image) {
   }
   if (!conn) return;  // opened when the secondary connects
   const std::string& name = image->name();
-  auto r = conn->Call(Header(FrameType::kOpenImage, 0, id, image->size_bytes(), 0),
+  auto r = conn->Call(RequestHeader(FrameType::kOpenImage, id, image->size_bytes(), 0),
                       {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()},
                       options_.peer_timeout_ns);
   if (!r.ok() || r->status != 0) PeerLost(conn, "OPEN_IMAGE " + name + " on the secondary failed");
@@ -91,8 +80,8 @@ ReplicatedOutcome PrimaryReplicator::Write(Image* image, std::uint64_t offset,
   auto peer = std::make_shared<std::promise<int>>();
   std::future<int> peer_done = peer->get_future();
   const bool sent =
-      conn && conn->Send(Header(FrameType::kWrite, kFlagReplica, id, offset,
-                                static_cast<std::uint32_t>(data.size())),
+      conn && conn->Send(RequestHeader(FrameType::kWrite, id, offset,
+                                       static_cast<std::uint32_t>(data.size()), kFlagReplica),
                          data, [peer](int status, const FrameHeader&, std::vector<std::uint8_t>&) {
                            peer->set_value(status);
                          });
@@ -130,7 +119,7 @@ ReplicatedOutcome PrimaryReplicator::Flush(Image* image) {
   auto peer = std::make_shared<std::promise<int>>();
   std::future<int> peer_done = peer->get_future();
   const bool sent =
-      conn && conn->Send(Header(FrameType::kFlush, kFlagReplica, id, 0, 0), {},
+      conn && conn->Send(RequestHeader(FrameType::kFlush, id, 0, 0, kFlagReplica), {},
                          [peer](int status, const FrameHeader&, std::vector<std::uint8_t>&) {
                            peer->set_value(status);
                          });
@@ -190,7 +179,7 @@ void PrimaryReplicator::CheckPeer() {
   } else if (oldest == 0 && now - last_ping_ns_ >= kIdlePingNs) {
     // Idle: a ping, so a frozen secondary is noticed without guest writes.
     last_ping_ns_ = now;
-    conn->Send(Header(FrameType::kStatus, 0, 0, 0, 0), {},
+    conn->Send(RequestHeader(FrameType::kStatus, 0, 0, 0), {},
                [](int, const FrameHeader&, std::vector<std::uint8_t>&) {});
   }
 }
@@ -209,7 +198,7 @@ Result<std::shared_ptr<ReplicaConnection>> PrimaryReplicator::Connect() {
   auto opened = ReplicaConnection::Open(options_.peer, "", timeout);
   if (!opened.ok()) return opened.error();
   std::shared_ptr<ReplicaConnection> conn = std::move(*opened);
-  auto st = conn->Call(Header(FrameType::kStatus, 0, 0, 0, 0), {}, timeout);
+  auto st = conn->Call(RequestHeader(FrameType::kStatus, 0, 0, 0), {}, timeout);
   if (!st.ok()) return st.error();
   auto rs = ParseReplicationStatus(std::string(st->payload.begin(), st->payload.end()));
   if (!rs.ok()) return rs.error();
@@ -225,7 +214,7 @@ Result<std::shared_ptr<ReplicaConnection>> PrimaryReplicator::Connect() {
   }
   for (std::uint32_t i = 0; i < images.size(); ++i) {
     const std::string& name = images[i]->name();
-    auto r = conn->Call(Header(FrameType::kOpenImage, 0, i, images[i]->size_bytes(), 0),
+    auto r = conn->Call(RequestHeader(FrameType::kOpenImage, i, images[i]->size_bytes(), 0),
                         {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()},
                         options_.peer_timeout_ns);
     if (!r.ok() || r->status != 0) {

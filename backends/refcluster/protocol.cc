@@ -112,4 +112,15 @@ Result<Frame> DecodeFrame(std::span<const std::uint8_t> bytes) {
   return Frame{*h, bytes.subspan(kHeaderBytes, h->payload_length)};
 }
 
+FrameHeader RequestHeader(FrameType type, std::uint32_t image, std::uint64_t offset,
+                          std::uint32_t length, std::uint16_t flags) {
+  FrameHeader h;
+  h.type = static_cast<std::uint8_t>(type);
+  h.flags = flags;
+  h.image = image;
+  h.offset = offset;
+  h.length = length;
+  return h;
+}
+
 }  // namespace healbench::ref

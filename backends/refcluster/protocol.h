@@ -69,6 +69,10 @@ bool IsReply(const FrameHeader& h);
 FrameType TypeOf(const FrameHeader& h);
 std::string FrameTypeName(std::uint8_t type);
 
+// A request header (no reply bit, no request id: the connection assigns it).
+FrameHeader RequestHeader(FrameType type, std::uint32_t image = 0, std::uint64_t offset = 0,
+                          std::uint32_t length = 0, std::uint16_t flags = 0);
+
 // Appends the 36 header bytes to out.
 void EncodeHeader(const FrameHeader& h, std::vector<std::uint8_t>& out);
 // A whole frame: header (payload_length set from payload) and payload.

@@ -8,17 +8,6 @@
 namespace healbench::ref {
 namespace {
 
-FrameHeader Header(FrameType type, std::uint32_t image, std::uint64_t offset, std::uint32_t length,
-                   std::uint16_t flags = 0) {
-  FrameHeader h;
-  h.type = static_cast<std::uint8_t>(type);
-  h.image = image;
-  h.offset = offset;
-  h.length = length;
-  h.flags = flags;
-  return h;
-}
-
 class RefReplicaReader final : public ReplicaReader {
  public:
   RefReplicaReader(std::string node, std::unique_ptr<ReplicaConnection> conn)
@@ -32,8 +21,8 @@ class RefReplicaReader final : public ReplicaReader {
     std::size_t done = 0;
     while (done < out.size()) {
       const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(out.size() - done, 1 << 20));
-      auto r = conn_->Call(Header(FrameType::kRead, image, offset + done, n, kFlagInspect), {},
-                           timeout_ns);
+      auto r = conn_->Call(RequestHeader(FrameType::kRead, image, offset + done, n, kFlagInspect),
+                           {}, timeout_ns);
       if (!r.ok()) return MakeError(r.error().code, node_ + ": READ: " + r.error().message);
       if (r->status != 0 || r->payload.size() != n) {
         return MakeError(ErrorCode::kIo, node_ + ": READ at " + std::to_string(offset + done) +
@@ -58,15 +47,9 @@ Result<std::unique_ptr<ReplicaReader>> OpenRefReplicaReader(const std::string& n
                                                             Nanos timeout_ns) {
   auto conn = ReplicaConnection::Open(addr, "", timeout_ns);
   if (!conn.ok()) return MakeError(conn.error().code, node + ": " + conn.error().message);
-  for (std::uint32_t i = 0; i < images.size(); ++i) {
-    const std::string& name = images[i].name;
-    auto r = (*conn)->Call(Header(FrameType::kOpenImage, i, images[i].size_bytes, 0),
-                           {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()},
-                           timeout_ns);
-    if (!r.ok() || r->status != 0) {
-      (*conn)->Close();
-      return MakeError(ErrorCode::kIo, node + ": OPEN_IMAGE " + name + " failed");
-    }
+  if (auto rc = OpenImages(**conn, images, timeout_ns); !rc.ok()) {
+    (*conn)->Close();
+    return MakeError(rc.error().code, node + ": " + rc.error().message);
   }
   return std::unique_ptr<ReplicaReader>(std::make_unique<RefReplicaReader>(node, std::move(*conn)));
 }

@@ -142,4 +142,20 @@ void ReplicaConnection::ReceiveLoop() {
   for (auto& [id, p] : failed) p.done(ENOTCONN, none, empty);
 }
 
+Result<void> OpenImages(ReplicaConnection& conn, const std::vector<ImageSpec>& images,
+                        Nanos timeout_ns) {
+  for (std::uint32_t i = 0; i < images.size(); ++i) {
+    const std::string& name = images[i].name;
+    auto r =
+        conn.Call(RequestHeader(FrameType::kOpenImage, i, images[i].size_bytes),
+                  {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()}, timeout_ns);
+    if (!r.ok()) return MakeError(r.error().code, "OPEN_IMAGE " + name + ": " + r.error().message);
+    if (r->status != 0) {
+      return MakeError(ErrorCode::kIo, "OPEN_IMAGE " + name + ": " +
+                                           std::string(r->payload.begin(), r->payload.end()));
+    }
+  }
+  return Ok();
+}
+
 }  // namespace healbench::ref

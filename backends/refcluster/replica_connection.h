@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "backends/backend.h"
 #include "backends/refcluster/socket_io.h"
 
 namespace healbench::ref {
@@ -71,5 +72,10 @@ class ReplicaConnection {
   std::thread sender_;
   std::thread receiver_;
 };
+
+// OPEN_IMAGE of every image on conn, image i under id i; the error names the image and
+// carries the node's reason.
+Result<void> OpenImages(ReplicaConnection& conn, const std::vector<ImageSpec>& images,
+                        Nanos timeout_ns);
 
 }  // namespace healbench::ref

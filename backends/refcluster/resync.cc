@@ -23,24 +23,14 @@ Result<void> Expect(const Result<Reply>& r, const std::string& what) {
   return Ok();
 }
 
-FrameHeader Header(FrameType t, std::uint16_t flags, std::uint32_t image, std::uint64_t offset,
-                   std::uint64_t length) {
-  FrameHeader h;
-  h.type = static_cast<std::uint8_t>(t);
-  h.flags = flags;
-  h.image = image;
-  h.offset = offset;
-  h.length = static_cast<std::uint32_t>(length);
-  return h;
-}
-
 }  // namespace
 
 Result<void> PrimaryReplicator::ResyncRegion(const std::shared_ptr<ReplicaConnection>& conn,
                                              Image* image, std::uint32_t peer_id,
                                              std::uint64_t region) {
   const std::uint64_t begin = region * kRegionBytes;
-  const std::uint64_t length = std::min(kRegionBytes, image->size_bytes() - begin);
+  const auto length =  // at most one region
+      static_cast<std::uint32_t>(std::min(kRegionBytes, image->size_bytes() - begin));
   const Nanos timeout = options_.peer_timeout_ns;
   gate_.Lock(image, region);  // guest writes to this region wait; the rest go on
   std::vector<std::uint8_t> data(length);
@@ -49,14 +39,14 @@ Result<void> PrimaryReplicator::ResyncRegion(const std::shared_ptr<ReplicaConnec
     rc = MakeError(ErrorCode::kIo, "local read failed (errno " + std::to_string(st) + ")");
   }
   if (rc.ok()) {
-    rc = Expect(
-        conn->Call(Header(FrameType::kWrite, kFlagHeal, peer_id, begin, length), data, timeout),
-        "resync WRITE of " + image->name() + " region " + std::to_string(region));
+    rc = Expect(conn->Call(RequestHeader(FrameType::kWrite, peer_id, begin, length, kFlagHeal),
+                           data, timeout),
+                "resync WRITE of " + image->name() + " region " + std::to_string(region));
   }
   if (rc.ok()) {
-    rc =
-        Expect(conn->Call(Header(FrameType::kPendingClear, 0, peer_id, begin, length), {}, timeout),
-               "PENDING_CLEAR on the secondary");
+    rc = Expect(
+        conn->Call(RequestHeader(FrameType::kPendingClear, peer_id, begin, length), {}, timeout),
+        "PENDING_CLEAR on the secondary");
   }
   if (rc.ok()) {
     if (const int st = image->SetPending(begin, length, false); st != 0) {
@@ -83,7 +73,7 @@ Result<void> PrimaryReplicator::Resync(const std::shared_ptr<ReplicaConnection>&
     std::uint64_t regions_todo = 0;
     for (std::uint32_t i = 0; i < images.size(); ++i) {
       todo[i] = images[i]->PendingBitmap();
-      auto theirs = conn->Call(Header(FrameType::kPendingList, 0, i, 0, 0), {}, timeout);
+      auto theirs = conn->Call(RequestHeader(FrameType::kPendingList, i, 0, 0), {}, timeout);
       if (auto rc = Expect(theirs, "PENDING_LIST on the secondary"); !rc.ok()) return rc;
       for (std::size_t b = 0; b < todo[i].size() && b < theirs->payload.size(); ++b) {
         todo[i][b] = static_cast<std::uint8_t>(todo[i][b] | theirs->payload[b]);
@@ -94,7 +84,7 @@ Result<void> PrimaryReplicator::Resync(const std::shared_ptr<ReplicaConnection>&
     if (regions_todo == 0) break;
     // The secondary learns what it lacks before any copy: from now on it is inconsistent.
     for (std::uint32_t i = 0; i < images.size(); ++i) {
-      auto marked = conn->Call(Header(FrameType::kPendingMark, 0, i, 0, 0), todo[i], timeout);
+      auto marked = conn->Call(RequestHeader(FrameType::kPendingMark, i, 0, 0), todo[i], timeout);
       if (auto rc = Expect(marked, "PENDING_MARK on the secondary"); !rc.ok()) return rc;
     }
     {

@@ -25,20 +25,7 @@ Result<ServerCluster::Links> ServerCluster::Connect(const Node& node, Nanos time
   auto conn = ReplicaConnection::Open(node.address.addr, "", timeout);
   if (!conn.ok()) return conn.error();
   links.conn = std::move(*conn);
-  for (std::uint32_t i = 0; i < images_.size(); ++i) {
-    const std::string& name = images_[i].name;
-    FrameHeader h;
-    h.type = static_cast<std::uint8_t>(FrameType::kOpenImage);
-    h.image = i;
-    h.offset = images_[i].size_bytes;
-    auto r = links.conn->Call(h, {reinterpret_cast<const std::uint8_t*>(name.data()), name.size()},
-                              timeout);
-    if (!r.ok()) return MakeError(r.error().code, "OPEN_IMAGE " + name + ": " + r.error().message);
-    if (r->status != 0) {
-      return MakeError(ErrorCode::kIo, "OPEN_IMAGE " + name + ": " +
-                                           std::string(r->payload.begin(), r->payload.end()));
-    }
-  }
+  if (auto rc = OpenImages(*links.conn, images_, timeout); !rc.ok()) return rc.error();
   auto ping = ReplicaConnection::Open(node.address.addr, "", timeout);
   if (!ping.ok()) return ping.error();
   links.ping = std::move(*ping);

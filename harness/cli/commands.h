@@ -19,8 +19,6 @@ int CompareCommand(const std::vector<std::string>& args);
 int NodeCommand(const std::vector<std::string>& args);
 // Reads back a verified run's writes from its journal (OUT/verify/), later.
 int VerifyCommand(const std::vector<std::string>& args);
-// Commands named by the design that this version does not have yet: a clear message, exit 2.
-int NotImplementedCommand(const std::string& name);
 
 // Entry point: dispatches argv to the commands above; prints usage on no/unknown command.
 int Main(int argc, char** argv);

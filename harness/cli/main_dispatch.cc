@@ -30,12 +30,6 @@ const char* kUsage =
 
 }  // namespace
 
-int NotImplementedCommand(const std::string& name) {
-  fprintf(stderr, "healbench %s: not implemented in this version of healbench (%s)\n", name.c_str(),
-          kVersion);
-  return 2;
-}
-
 int Main(int argc, char** argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {

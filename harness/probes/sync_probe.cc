@@ -163,10 +163,12 @@ Result<std::unique_ptr<SyncProbe>> MakeSyncProbe(const ProbeSpec& spec,
   if (spec.kind == "md") return std::unique_ptr<SyncProbe>(std::make_unique<MdProbe>(spec));
   if (spec.kind == "command")
     return std::unique_ptr<SyncProbe>(std::make_unique<UserCommandProbe>(spec));
-  return MakeError(ErrorCode::kNotSupported,
-                   "probe.kind = \"" + spec.kind +
-                       "\" is not available in this version of healbench (the reference "
-                       "cluster is not implemented yet)");
+  if (spec.kind == "ref") {
+    return MakeError(ErrorCode::kNotSupported,
+                     "probe.kind = \"ref\" reads the reference cluster's own state from inside a "
+                     "run with backend.kind = \"ref\"; it has no status command to run on its own");
+  }
+  return MakeError(ErrorCode::kBadInput, "probe.kind = \"" + spec.kind + "\" is unknown");
 }
 
 }  // namespace healbench
