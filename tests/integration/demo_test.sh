@@ -24,5 +24,5 @@ json_check "$I" '1.8 <= r["derived"]["heal_stall_max_s"] <= 2.4' "image lock: th
 json_check "$G" 'r["derived"]["heal_stall_max_s"] == 0' "range lock: no stall during the heal"
 json_check "$S" 'r["derived"]["heal_stall_max_s"] == 0' "server replication: no stall during the resync"
 [ -f "$WORK/demo/client-image-lock/report.html" ] || fail "report.html written for each run"
-pgrep -f "healbench node --listen" >/dev/null && fail "a reference-cluster node is still running after the demo"
+pgrep -f -- "node --listen .* --dir $WORK/demo/" >/dev/null && fail "a reference-cluster node of the demo is still running after it"
 pass "demo: image lock stalls for the heal, range lock and server resync do not"
