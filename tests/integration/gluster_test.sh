@@ -4,8 +4,9 @@
 # (libgfapi, no mount). The shipped brick kill/restart and port cut/restore scenarios run
 # shortened with each backend, freeze/thaw with the file backend. Checks the stall at the fault,
 # healing then in_sync from the gluster probe, time to in sync, and — the independent check —
-# that an independent minimal writer (pwrite + fdatasync in a loop on the FUSE mount) saw the
-# same longest gap as healbench's stall at the cut or freeze, within 10%. Prints the measured
+# that an independent minimal writer (pwrite + fdatasync in a loop on the FUSE mount, so the
+# same GlusterFS client as the file backend) saw the same longest gap as healbench's stall at
+# the cut or freeze, within 10%. Prints the measured
 # figures. Skips with a reason when glusterd cannot run here.
 source "$(dirname "$0")/lib.sh"
 
@@ -167,11 +168,19 @@ for backend in file gfapi; do
   # The cut takes effect when its command ends (it asks glusterd for the brick's port first).
   json_check "$R" 'any(s["duration_s"] >= 4.0 and e["t_s"] - 0.5 <= s["start_s"] <= e["end_s"] + 1.0 for s in r["stalls"] for e in r["events"] if e["action"] == "partition")' "$name: the stall starts at the cut"
   # The longest freeze may be the one at the restore (GlusterFS reconnects with the writes
-  # held); healbench's longest stall and the independent writer's longest gap are the same event.
+  # held). Through the FUSE mount healbench and the independent writer share one GlusterFS
+  # client, so its longest stall and the writer's longest gap are the same event. libgfapi is a
+  # client of its own, with its own ping timer and reconnect: its freezes are other events
+  # than the mount's (seen: 8.9 s at the cut and none at the restore, while the mount froze
+  # 10.9 s at the restore), so there the writer's gap is printed but not compared.
   read -r gap _ _ <"$WORK/$name.writer"
-  json_check "$R" "abs(r[\"derived\"][\"max_stall_s\"] - $gap) <= 0.1 * $gap" \
-    "$name: healbench's max stall vs the independent writer's longest gap ($gap s) within 10%"
-  pass "$backend: brick port cut and restored: stall at the cut, max stall matches the independent writer; healing -> in_sync"
+  if [ "$backend" = file ]; then
+    json_check "$R" "abs(r[\"derived\"][\"max_stall_s\"] - $gap) <= 0.1 * $gap" \
+      "$name: healbench's max stall vs the independent writer's longest gap ($gap s) within 10%"
+    pass "$backend: brick port cut and restored: stall at the cut, max stall matches the independent writer; healing -> in_sync"
+  else
+    pass "$backend: brick port cut and restored: stall at the cut; healing -> in_sync (FUSE writer's gap $gap s: another client)"
+  fi
 done
 
 # Freeze for 10 s (FUSE mount): the frozen brick keeps its connections open, like the cut.
