@@ -14,11 +14,16 @@
 #ifdef HEALBENCH_HAVE_GFAPI
 #include "backends/gfapi/gfapi_backend.h"
 #endif
+#ifdef HEALBENCH_HAVE_RBD
+#include "backends/rbd/rbd_backend.h"
+#endif
 
 namespace healbench {
 namespace {
 
-std::function<Result<std::unique_ptr<Backend>>(const BackendConfig&)> NotBuilt(std::string why) {
+// Unused when every optional backend is built.
+[[maybe_unused]] std::function<Result<std::unique_ptr<Backend>>(const BackendConfig&)> NotBuilt(
+    std::string why) {
   return [why](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
     return MakeError(ErrorCode::kNotSupported, "backend.kind = \"" + c.kind + "\": " + why);
   };
@@ -32,14 +37,13 @@ std::vector<BackendEntry> MakeRegistry() {
                  return probe.ok() ? std::string() : "io_uring refused: " + probe.error().message;
                },
                [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
-                 return MakeFileBackend({c.path, c.direct});
+                 return MakeFileBackend({c.path, c.direct, c.overwrite});
                }});
   r.push_back(
       {"null", "completes every I/O at once; measures the harness itself",
        [] { return std::string(); },
        [](const BackendConfig&) -> Result<std::unique_ptr<Backend>> { return MakeNullBackend(); }});
-  const std::string later = "not implemented in this version of healbench";
-  r.push_back({"ref", "embedded reference cluster (client-replicated nodes on loopback)",
+  r.push_back({"ref", "embedded reference cluster: healbench nodes, client or server replication",
                [] { return std::string(); },
                [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
                  return MakeRefBackend(c.options);
@@ -71,15 +75,24 @@ std::vector<BackendEntry> MakeRegistry() {
   r.push_back({"gfapi", "files in a GlusterFS volume through libgfapi (no FUSE mount)",
                [] { return std::string(); },
                [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
-                 return MakeGfapiBackend(c.path, c.options);
+                 return MakeGfapiBackend(c.path, c.options, c.overwrite);
                }});
 #else
   const std::string no_gfapi = "built without libgfapi (install libglusterfs-dev)";
   r.push_back({"gfapi", "files in a GlusterFS volume through libgfapi",
                [no_gfapi] { return no_gfapi; }, NotBuilt(no_gfapi)});
 #endif
+#ifdef HEALBENCH_HAVE_RBD
+  r.push_back({"rbd", "Ceph RBD images in a pool through librbd's async API (no kernel map)",
+               [] { return std::string(); },
+               [](const BackendConfig& c) -> Result<std::unique_ptr<Backend>> {
+                 return MakeRbdBackend(c.direct, c.options);
+               }});
+#else
+  const std::string no_rbd = "built without librbd (install librbd-dev librados-dev)";
   r.push_back(
-      {"rbd", "Ceph RBD images through librbd", [later] { return later; }, NotBuilt(later)});
+      {"rbd", "Ceph RBD images through librbd", [no_rbd] { return no_rbd; }, NotBuilt(no_rbd)});
+#endif
   return r;
 }
 

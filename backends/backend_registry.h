@@ -20,6 +20,7 @@ struct BackendConfig {
   std::string path;
   bool direct = true;
   std::map<std::string, std::string> options;  // other keys, as their TOML text
+  bool overwrite = false;  // workload.overwrite / --force: write over existing contents
 };
 
 struct BackendEntry {

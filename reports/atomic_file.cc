@@ -99,7 +99,12 @@ bool EventLog::Append(const nlohmann::json& value, std::string* error) {
                         ": event log is not open");
     return false;
   }
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
   if (int err = WriteAll(fd_, line); err != 0) {
+    if (before >= 0) {
+      const int rc = ::ftruncate(fd_, before);  // best effort; the error below says why
+      (void)rc;
+    }
     SetError(error, ErrnoMessage("write", path_, err));
     return false;
   }

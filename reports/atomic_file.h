@@ -29,7 +29,9 @@ class EventLog {
   // Creates path, or truncates it: a log belongs to one run. False with *error on failure.
   bool Open(const std::string& path, std::string* error);
   // Appends value.dump() and '\n'. Invalid UTF-8 in strings is replaced, never thrown.
-  // False with *error (if given) when the log is not open or the write/sync fails.
+  // False with *error (if given) when the log is not open or the write/sync fails; a line
+  // that could not be written whole (disk full) is cut off again, so the log never ends in
+  // half a line.
   bool Append(const nlohmann::json& value, std::string* error = nullptr);
   void Close();
 

@@ -3,13 +3,14 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
-  liburing-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev
+  liburing-dev libblkid-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  fio python3 procps bindfs fuse3
+  fio python3 procps bindfs fuse3 fdisk e2fsprogs util-linux
   clang libclang-rt-14-dev
   libnbd-dev nbdkit
   libiscsi-dev libiscsi-bin tgt qemu-utils
   glusterfs-server glusterfs-client libglusterfs-dev attr nftables
+  librbd-dev librados-dev ceph-mon ceph-osd ceph-mgr ceph-common
   prometheus-cpp-dev prometheus prometheus-pushgateway
   chromium
 )

@@ -11,9 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
+
+#include "backends/file/image_marker.h"
+#include "backends/file/overwrite_guard.h"
 
 namespace healbench {
 namespace {
@@ -287,9 +291,19 @@ class FileBackend final : public Backend {
     }
     const int flags = O_RDWR | O_CLOEXEC | (options_.direct ? O_DIRECT : 0);
     if (S_ISDIR(st.st_mode)) {
+      // Every existing image is checked before anything is created or written.
+      for (const ImageSpec& s : specs) {
+        const std::string path = ImagePath(s);
+        if (access(path.c_str(), F_OK) != 0) continue;
+        if (auto rc = CheckBeforeOverwrite(path, options_.overwrite); !rc.ok()) return rc.error();
+        checked_.push_back(path);
+      }
       for (const ImageSpec& s : specs) {
         auto im = OpenInDirectory(s, flags);
-        if (!im.ok()) return im.error();
+        if (!im.ok()) {
+          RemoveImagesCreatedHere();
+          return im.error();
+        }
         images_.push_back(std::move(*im));
       }
     } else if (S_ISBLK(st.st_mode) || S_ISREG(st.st_mode)) {
@@ -343,48 +357,87 @@ class FileBackend final : public Backend {
     return fd;
   }
 
+  std::string ImagePath(const ImageSpec& s) const { return options_.path + "/" + s.name + ".img"; }
+
+  // Opens an image in the directory, creating (O_EXCL, so "created" is exact) and marking
+  // it as healbench's when it is not there.
   Result<OpenImage> OpenInDirectory(const ImageSpec& s, int flags) {
-    const std::string path = options_.path + "/" + s.name + ".img";
-    const bool existed = access(path.c_str(), F_OK) == 0;
-    auto fd = OpenFd(path, flags, true);
+    const std::string path = ImagePath(s);
+    bool created = true;
+    auto fd = OpenFd(path, flags | O_EXCL, true);
+    if (!fd.ok() && access(path.c_str(), F_OK) == 0) {
+      created = false;  // existed; checked in Prepare unless it appeared since
+      if (std::find(checked_.begin(), checked_.end(), path) == checked_.end()) {
+        if (auto rc = CheckBeforeOverwrite(path, options_.overwrite); !rc.ok()) return rc.error();
+      }
+      fd = OpenFd(path, flags, false);
+    }
     if (!fd.ok()) return fd.error();
+    auto fail = [&](Error e) -> Result<OpenImage> {
+      close(*fd);
+      if (created) RemoveCreatedImage(path);
+      return e;
+    };
+    if (created) {
+      if (auto rc = MarkImageAsOwn(*fd, path, run_id_); !rc.ok()) return fail(rc.error());
+    }
     struct stat st {};
     fstat(*fd, &st);
     if (static_cast<std::uint64_t>(st.st_size) < s.size_bytes &&
         ftruncate(*fd, static_cast<off_t>(s.size_bytes)) != 0) {
       const int err = errno;
-      close(*fd);
-      return IoError("ftruncate " + path + " to " + std::to_string(s.size_bytes) + " bytes", err);
+      return fail(
+          IoError("ftruncate " + path + " to " + std::to_string(s.size_bytes) + " bytes", err));
     }
-    return OpenImage{*fd, ImageInfo{s.name, path, s.size_bytes, !existed}};
+    return OpenImage{*fd, ImageInfo{s.name, path, s.size_bytes, created}};
   }
 
-  Result<OpenImage> OpenExisting(const ImageSpec& s, int flags, bool block) {
-    auto fd = OpenFd(options_.path, flags, false);
+  // After a failed Prepare: removes the images this run created, and only those.
+  void RemoveImagesCreatedHere() {
+    for (OpenImage& im : images_) {
+      close(im.fd);
+      im.fd = -1;
+      if (im.info.created) RemoveCreatedImage(im.info.location);
+    }
+    images_.clear();
+  }
+
+  // Size of an existing file or block device, through a read-only descriptor.
+  Result<std::uint64_t> ExistingSize(bool block) {
+    auto fd = OpenFd(options_.path, O_RDONLY | O_CLOEXEC, false);
     if (!fd.ok()) return fd.error();
     std::uint64_t size = 0;
-    if (block) {
-      if (ioctl(*fd, BLKGETSIZE64, &size) != 0) {
-        const int err = errno;
-        close(*fd);
-        return IoError("ioctl BLKGETSIZE64 " + options_.path, err);
-      }
-    } else {
-      struct stat st {};
-      fstat(*fd, &st);
-      size = static_cast<std::uint64_t>(st.st_size);
-    }
-    if (s.size_bytes > size) {
-      close(*fd);
+    struct stat st {};
+    const int rc = block ? ioctl(*fd, BLKGETSIZE64, &size) : fstat(*fd, &st);
+    const int err = errno;
+    close(*fd);
+    if (rc != 0) return IoError((block ? "ioctl BLKGETSIZE64 " : "fstat ") + options_.path, err);
+    return block ? size : static_cast<std::uint64_t>(st.st_size);
+  }
+
+  // The single image on an existing file or device: its size is checked, then the overwrite
+  // guard, and only then is it opened for writing (a mounted device may refuse a writable
+  // open outright; the guard's message says why).
+  Result<OpenImage> OpenExisting(const ImageSpec& s, int flags, bool block) {
+    auto size = ExistingSize(block);
+    if (!size.ok()) return size.error();
+    if (s.size_bytes > *size) {
       return MakeError(ErrorCode::kBadInput, "images.size " + std::to_string(s.size_bytes) +
                                                  " bytes exceeds " + options_.path + " (" +
-                                                 std::to_string(size) + " bytes)");
+                                                 std::to_string(*size) + " bytes)");
     }
+    if (auto rc = CheckBeforeOverwrite(options_.path, options_.overwrite); !rc.ok()) {
+      return rc.error();
+    }
+    auto fd = OpenFd(options_.path, flags, false);
+    if (!fd.ok()) return fd.error();
     return OpenImage{*fd, ImageInfo{s.name, options_.path, s.size_bytes, false}};
   }
 
   FileBackendOptions options_;
   std::vector<OpenImage> images_;
+  const std::string run_id_ = NewRunId();  // the mark on the images this run creates
+  std::vector<std::string> checked_;       // existing images the guard allowed
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "backends/gfapi/gfapi_options.h"
 #include "backends/gfapi/gfapi_queue.h"
 #include "backends/gfapi/gfapi_volume.h"
+#include "backends/image_mark.h"
 
 namespace healbench {
 namespace {
@@ -26,7 +27,7 @@ class GfapiBackend final : public Backend {
     std::vector<ImageInfo> out;
     for (const ImageSpec& s : images) {
       const std::string path = (options_.dir == "/" ? "" : options_.dir) + "/" + s.name + ".img";
-      auto im = volume_->OpenImage(path, s.size_bytes);
+      auto im = volume_->OpenImage(path, s.size_bytes, options_.overwrite, run_id_);
       if (!im.ok()) return im.error();
       fds_.push_back(im->fd);
       out.push_back({s.name, volume_->Url() + path, s.size_bytes, im->created});
@@ -43,15 +44,18 @@ class GfapiBackend final : public Backend {
  private:
   const GfapiOptions options_;
   std::unique_ptr<GfapiVolume> volume_;
-  std::vector<glfs_fd*> fds_;  // owned by volume_
+  std::vector<glfs_fd*> fds_;                   // owned by volume_
+  const std::string run_id_ = NewImageRunId();  // the mark on the images this run creates
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> MakeGfapiBackend(
-    const std::string& path, const std::map<std::string, std::string>& options) {
+Result<std::unique_ptr<Backend>> MakeGfapiBackend(const std::string& path,
+                                                  const std::map<std::string, std::string>& options,
+                                                  bool overwrite) {
   auto o = ParseGfapiOptions(path, options);
   if (!o.ok()) return o.error();
+  o->overwrite = overwrite;
   auto volume = GfapiVolume::Connect(*o);
   if (!volume.ok()) return volume.error();
   fprintf(stderr, "healbench: gfapi: %s open (log: %s, level %s)\n", (*volume)->Url().c_str(),

@@ -16,8 +16,10 @@ namespace healbench {
 // `path` is the image directory inside the volume (backend.path; "/" when empty); `options`
 // the other [backend] keys as TOML text (volume, server, port, logfile, loglevel). Connects
 // before returning, so an unreachable glusterd or an unknown volume fails here (kUnavailable,
-// naming both) rather than in the middle of a run.
-Result<std::unique_ptr<Backend>> MakeGfapiBackend(
-    const std::string& path, const std::map<std::string, std::string>& options);
+// naming both) rather than in the middle of a run. Images it creates carry healbench's mark
+// (backends/image_mark.h); an existing image without it is refused unless `overwrite`.
+Result<std::unique_ptr<Backend>> MakeGfapiBackend(const std::string& path,
+                                                  const std::map<std::string, std::string>& options,
+                                                  bool overwrite = false);
 
 }  // namespace healbench

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <utility>
 
+#include "backends/backend_option_text.h"
+
 namespace healbench {
 namespace {
 
@@ -21,23 +23,8 @@ constexpr std::array<std::pair<const char*, int>, 7> kLogLevels = {{{"none", 0},
                                                                     {"debug", 8},
                                                                     {"trace", 9}}};
 
-// A TOML basic ("...") or literal ('...') string's text; anything else as it is.
-std::string UnquoteToml(const std::string& text) {
-  if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
-    return text.substr(1, text.size() - 2);
-  }
-  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return text;
-  std::string out;
-  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
-    if (text[i] == '\\' && i + 2 < text.size()) ++i;
-    out += text[i];
-  }
-  return out;
-}
-
 Error Bad(const std::string& key, const std::string& value, const std::string& want) {
-  return MakeError(ErrorCode::kBadInput,
-                   "backend." + key + " = " + value + " (kind = \"gfapi\"): expected " + want);
+  return BadBackendKey("gfapi", key, value, want);
 }
 
 std::string HostName() {

@@ -18,6 +18,8 @@ struct GfapiOptions {
   std::string logfile;    // backend.logfile (default: /tmp/healbench-gfapi-VOLUME-PID.log)
   int loglevel = 7;       // backend.loglevel as gfapi's number (default "info" = 7)
   std::string loglevel_name = "info";
+  // workload.overwrite / --force: use an existing image file healbench did not create.
+  bool overwrite = false;
 };
 
 // Reads volume, server, port, logfile and loglevel from `options` and the image directory

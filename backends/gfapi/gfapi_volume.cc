@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "backends/image_mark.h"
+
 namespace healbench {
 namespace {
 
@@ -74,7 +76,26 @@ Result<void> GfapiVolume::MakeDirs(const std::string& dir) {
   return Ok();
 }
 
-Result<GfapiImage> GfapiVolume::OpenImage(const std::string& path, std::uint64_t size_bytes) {
+Result<void> GfapiVolume::CheckOwnImage(const std::string& path, bool overwrite) const {
+  char value[512];
+  const ssize_t n = glfs_getxattr(fs_, path.c_str(), kImageMarkXattr, value, sizeof(value));
+  if (n > 0 && RunIdFromImageMark(std::string_view(value, static_cast<std::size_t>(n)))) {
+    return Ok();
+  }
+  const std::string what = url_ + path + " is an existing file healbench did not create (no " +
+                           kImageMarkXattr + " mark)";
+  if (!overwrite) {
+    return MakeError(ErrorCode::kBadInput,
+                     what +
+                         "; healbench would overwrite it. Pass --force or set overwrite = "
+                         "true in [workload] to allow");
+  }
+  fprintf(stderr, "healbench: overwriting %s (--force / workload.overwrite)\n", what.c_str());
+  return Ok();
+}
+
+Result<GfapiImage> GfapiVolume::OpenImage(const std::string& path, std::uint64_t size_bytes,
+                                          bool overwrite, const std::string& run_id) {
   struct stat st {};
   const bool existed = glfs_stat(fs_, path.c_str(), &st) == 0;
   if (!existed && errno != ENOENT) return Failed(ErrorCode::kIo, "stat " + path, errno);
@@ -82,10 +103,24 @@ Result<GfapiImage> GfapiVolume::OpenImage(const std::string& path, std::uint64_t
     return MakeError(ErrorCode::kBadInput,
                      path + " in " + url_ + " exists and is not a regular file");
   }
-  glfs_fd_t* fd =
-      existed ? glfs_open(fs_, path.c_str(), O_RDWR) : glfs_creat(fs_, path.c_str(), O_RDWR, 0644);
+  if (existed) {
+    if (auto rc = CheckOwnImage(path, overwrite); !rc.ok()) return rc.error();
+  }
+  // O_EXCL: a file that appeared since the stat is not taken for one this run created.
+  glfs_fd_t* fd = existed ? glfs_open(fs_, path.c_str(), O_RDWR)
+                          : glfs_creat(fs_, path.c_str(), O_RDWR | O_EXCL, 0644);
   if (fd == nullptr) {
     return Failed(ErrorCode::kIo, std::string(existed ? "open " : "create ") + path, errno);
+  }
+  if (!existed) {
+    const std::string mark = ImageMarkValue(run_id);
+    if (glfs_fsetxattr(fd, kImageMarkXattr, mark.data(), mark.size(), 0) != 0) {
+      const int err = errno;
+      glfs_close(fd);
+      glfs_unlink(fs_, path.c_str());  // created just now by this run
+      return Failed(ErrorCode::kIo,
+                    "mark " + path + " as healbench's (setxattr " + kImageMarkXattr + ")", err);
+    }
   }
   const std::uint64_t have = existed ? static_cast<std::uint64_t>(st.st_size) : 0;
   if (have < size_bytes &&

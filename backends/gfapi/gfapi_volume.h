@@ -33,9 +33,12 @@ class GfapiVolume {
 
   // mkdir -p inside the volume.
   Result<void> MakeDirs(const std::string& dir);
-  // Opens `path` read-write, creating it if missing, and grows it (sparse, by ftruncate) to
-  // at least size_bytes. The descriptor stays open until the volume is destroyed.
-  Result<GfapiImage> OpenImage(const std::string& path, std::uint64_t size_bytes);
+  // Opens `path` read-write, creating it if missing (and marking it as created by run
+  // `run_id`), and grows it (sparse, by ftruncate) to at least size_bytes. An existing file
+  // without healbench's mark is refused (kBadInput) unless `overwrite`. The descriptor stays
+  // open until the volume is destroyed.
+  Result<GfapiImage> OpenImage(const std::string& path, std::uint64_t size_bytes, bool overwrite,
+                               const std::string& run_id);
 
   // gfapi://SERVER:PORT/VOLUME, for messages and results.
   const std::string& Url() const { return url_; }
@@ -44,6 +47,8 @@ class GfapiVolume {
   GfapiVolume(glfs* fs, std::string url, std::string logfile)
       : fs_(fs), url_(std::move(url)), logfile_(std::move(logfile)) {}
   Error Failed(ErrorCode code, const std::string& what, int err) const;
+  // An existing image must carry healbench's mark, unless overwrite allows it.
+  Result<void> CheckOwnImage(const std::string& path, bool overwrite) const;
 
   glfs* fs_;
   const std::string url_;

@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "backends/backend_option_text.h"
+
 namespace healbench {
 namespace {
 
@@ -20,20 +22,6 @@ long ParseNumber(const std::string& text, long lo, long hi) {
   auto [p, ec] = std::from_chars(text.data(), end, v);
   if (text.empty() || ec != std::errc() || p != end || v < lo || v > hi) return -1;
   return v;
-}
-
-// A TOML basic ("...") or literal ('...') string's text; anything else as it is.
-std::string UnquoteToml(const std::string& text) {
-  if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
-    return text.substr(1, text.size() - 2);
-  }
-  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return text;
-  std::string out;
-  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
-    if (text[i] == '\\' && i + 2 < text.size()) ++i;
-    out += text[i];
-  }
-  return out;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/backend_option_text.h"
 #include "harness/core/units.h"
 
 namespace healbench {
@@ -456,20 +457,6 @@ class NbdBackend final : public Backend {
   std::vector<std::uint64_t> bases_;
   std::uint64_t needed_bytes_ = 0;
 };
-
-// A TOML basic ("...") or literal ('...') string's text; anything else as it is.
-std::string UnquoteToml(const std::string& text) {
-  if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
-    return text.substr(1, text.size() - 2);
-  }
-  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return text;
-  std::string out;
-  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
-    if (text[i] == '\\' && i + 2 < text.size()) ++i;
-    out += text[i];
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -30,7 +30,7 @@ Result<void> ClientCluster::Start(const std::vector<ImageSpec>& images) {
   images_ = images;
   locks_ = std::vector<ImageLock>(images.size());
   for (Replica& r : replicas_) {
-    auto c = ReplicaConnection::Open(r.address.addr, "", options_.ping_timeout_ns);
+    auto c = ReplicaConnection::Open(r.address.addr, options_.token, options_.ping_timeout_ns);
     if (!c.ok()) {
       return MakeError(c.error().code, "ref: " + r.address.name + ": " + c.error().message);
     }
@@ -301,7 +301,7 @@ void ClientCluster::Monitor() {
     for (auto& [i, why] : drops) Drop(i, why);
     for (std::size_t i : attempts) {
       const Nanos timeout = std::min<Nanos>(options_.ping_timeout_ns, kNsPerSec);
-      auto c = ReplicaConnection::Open(replicas_[i].address.addr, "", timeout);
+      auto c = ReplicaConnection::Open(replicas_[i].address.addr, options_.token, timeout);
       if (c.ok() && OpenImages(**c, images_, options_.ping_timeout_ns).ok()) {
         {
           std::lock_guard<std::mutex> lock(mu_);

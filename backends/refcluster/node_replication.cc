@@ -22,7 +22,8 @@ const char* RoleName(NodeRole r) {
 
 }  // namespace
 
-NodeReplication::NodeReplication(std::string dir) : dir_(std::move(dir)) {
+NodeReplication::NodeReplication(std::string dir, std::string token)
+    : dir_(std::move(dir)), token_(std::move(token)) {
   std::ifstream in(dir_ + "/role");
   std::string word;
   if (in >> word) {
@@ -92,6 +93,7 @@ int NodeReplication::SetRole(const FrameHeader& request, std::span<const std::ui
       }
       ReplicatorOptions o;
       o.peer = *peer;
+      o.token = token_;
       o.resync_rate_bytes_per_s = request.offset;
       o.peer_timeout_ns = static_cast<Nanos>(request.length) * kNsPerMs;
       if (o.peer_timeout_ns <= 0) o.peer_timeout_ns = 10 * kNsPerSec;

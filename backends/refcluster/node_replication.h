@@ -20,7 +20,8 @@ namespace healbench::ref {
 
 class NodeReplication {
  public:
-  explicit NodeReplication(std::string dir);
+  // token: this node's own --token-file secret, said in HELLO to its peer when primary.
+  NodeReplication(std::string dir, std::string token);
   ~NodeReplication();
   NodeReplication(const NodeReplication&) = delete;
   NodeReplication& operator=(const NodeReplication&) = delete;
@@ -43,6 +44,7 @@ class NodeReplication {
   std::uint64_t MissingBytesLocked() const;
 
   const std::string dir_;
+  const std::string token_;
   mutable std::mutex mu_;
   NodeRole role_ = NodeRole::kNone;
   std::vector<Image*> images_;

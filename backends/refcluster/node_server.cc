@@ -17,7 +17,9 @@
 namespace healbench::ref {
 
 NodeServer::NodeServer(NodeOptions options)
-    : options_(std::move(options)), store_(options_.dir), replication_(options_.dir) {
+    : options_(std::move(options)),
+      store_(options_.dir),
+      replication_(options_.dir, options_.token) {
   if (!options_.test_faults.empty()) {
     test_faults_ = std::make_unique<TestFaults>(options_.test_faults, options_.dir);
     store_.SetStatusExtra([this](const std::string& image) {
@@ -50,6 +52,7 @@ Result<void> NodeServer::Start() {
     if (!peer.ok()) return MakeError(ErrorCode::kBadInput, "--peer: " + peer.error().message);
     ReplicatorOptions o;
     o.peer = *peer;
+    o.token = options_.token;
     replication_.StartPrimary(o);
   }
   return Ok();

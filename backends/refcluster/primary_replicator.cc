@@ -195,7 +195,7 @@ void PrimaryReplicator::Pause(Nanos ns) {
 
 Result<std::shared_ptr<ReplicaConnection>> PrimaryReplicator::Connect() {
   const Nanos timeout = std::min<Nanos>(options_.peer_timeout_ns, kNsPerSec);
-  auto opened = ReplicaConnection::Open(options_.peer, "", timeout);
+  auto opened = ReplicaConnection::Open(options_.peer, options_.token, timeout);
   if (!opened.ok()) return opened.error();
   std::shared_ptr<ReplicaConnection> conn = std::move(*opened);
   auto st = conn->Call(RequestHeader(FrameType::kStatus, 0, 0, 0), {}, timeout);

@@ -27,6 +27,7 @@ struct ReplicatorOptions {
   HostPort peer;                              // the secondary, as the client reaches it
   std::uint64_t resync_rate_bytes_per_s = 0;  // 0: unbounded
   Nanos peer_timeout_ns = 10 * kNsPerSec;
+  std::string token;  // said in HELLO to the peer (this node's own --token-file)
 };
 
 // Writes data at the request's offset on this node (the node server passes its own, which

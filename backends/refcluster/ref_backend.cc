@@ -138,7 +138,8 @@ class RefBackend final : public Backend {
   Result<std::vector<std::unique_ptr<ReplicaReader>>> OpenReplicaReaders() override {
     std::vector<std::unique_ptr<ReplicaReader>> out;
     for (const ref::ReplicaAddress& r : replica_addresses_) {
-      auto reader = ref::OpenRefReplicaReader(r.name, r.addr, images_, options_.ping_timeout_ns);
+      auto reader = ref::OpenRefReplicaReader(r.name, r.addr, images_, options_.token,
+                                              options_.ping_timeout_ns);
       if (!reader.ok()) return reader.error();
       out.push_back(std::move(*reader));
     }
@@ -213,7 +214,9 @@ class RefBackend final : public Backend {
     std::filesystem::create_directories(dir, ec);
     if (ec)
       return MakeError(ErrorCode::kIo, "ref: node data directory " + dir + ": " + ec.message());
-    std::vector<std::string> extra_args;  // backend.test_faults for this node
+    std::vector<std::string> extra_args;  // backend.test_faults and token_file for this node
+    if (!options_.token_file.empty())
+      extra_args.insert(extra_args.end(), {"--token-file", options_.token_file});
     if (auto it = options_.test_faults.find(name); it != options_.test_faults.end()) {
       for (const std::string& mode : it->second) {
         extra_args.insert(extra_args.end(), {"--test-fault", mode});

@@ -1,24 +1,18 @@
 // Parsing of backend.replication, replicas, ping_timeout, heal_lock, heal_algorithm,
-// heal_rate, resync_rate, nodes, keep_data and test_faults; every error names the key and the
-// value.
+// heal_rate, resync_rate, nodes, keep_data, test_faults and token_file; every error names the key
+// and the value.
 #include "backends/refcluster/ref_options.h"
 
+#include "backends/backend_option_text.h"
 #include "backends/refcluster/test_fault_mode.h"
+#include "backends/refcluster/token_file.h"
 #include "harness/core/units.h"
 
 namespace healbench::ref {
 namespace {
 
-std::string Unquote(const std::string& t) {
-  if (t.size() >= 2 && (t.front() == '\'' || t.front() == '"') && t.back() == t.front()) {
-    return t.substr(1, t.size() - 2);
-  }
-  return t;
-}
-
 Error Bad(const std::string& key, const std::string& value, const std::string& want) {
-  return MakeError(ErrorCode::kBadInput,
-                   "backend." + key + " = " + value + " (kind = \"ref\"): expected " + want);
+  return BadBackendKey("ref", key, value, want);
 }
 
 // The items of a TOML list of strings kept as text: ["a", "b"] → a, b.
@@ -35,7 +29,7 @@ std::vector<std::string> ListItems(const std::string& value) {
     std::string item = list.substr(at, comma - at);
     item.erase(0, item.find_first_not_of(" \t"));
     item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) items.push_back(Unquote(item));
+    if (!item.empty()) items.push_back(UnquoteToml(item));
     at = comma + 1;
   }
   return items;
@@ -78,7 +72,7 @@ Result<void> CheckTestFaults(const RefOptions& o,
 Result<RefOptions> ParseRefOptions(const std::map<std::string, std::string>& options) {
   RefOptions o;
   for (const auto& [key, text] : options) {
-    const std::string v = Unquote(text);
+    const std::string v = UnquoteToml(text);
     if (key == "replication") {
       if (v != "client" && v != "server") return Bad(key, text, "\"client\" or \"server\"");
       o.replication = v;
@@ -117,6 +111,14 @@ Result<RefOptions> ParseRefOptions(const std::map<std::string, std::string>& opt
         }
         o.test_faults[node].push_back(item.substr(eq + 1));
       }
+    } else if (key == "token_file") {
+      auto token = ReadTokenFile(v);
+      if (!token.ok()) {
+        return Bad(key, text,
+                   "a readable file whose first line is the token (" + token.error().message + ")");
+      }
+      o.token_file = v;
+      o.token = *token;
     } else if (key == "nodes") {
       o.nodes = ListItems(v);
       if (o.nodes.size() < 2) return Bad(key, text, "a list of 2 or 3 HOST:PORT addresses");

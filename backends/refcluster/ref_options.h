@@ -25,6 +25,10 @@ struct RefOptions {
   // test_faults = ["node1=ack-drop:every=50", …]: node name → its --test-fault modes
   // (spawned nodes only; see test_fault_mode.h).
   std::map<std::string, std::vector<std::string>> test_faults;
+  // token_file: the shared secret said in every HELLO (nodes started with --token-file refuse
+  // clients without it); spawned nodes are started with the same file. Empty: no token.
+  std::string token_file;
+  std::string token;  // the file's first line
 };
 
 Result<RefOptions> ParseRefOptions(const std::map<std::string, std::string>& options);

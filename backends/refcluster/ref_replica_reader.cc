@@ -44,8 +44,9 @@ class RefReplicaReader final : public ReplicaReader {
 Result<std::unique_ptr<ReplicaReader>> OpenRefReplicaReader(const std::string& node,
                                                             const HostPort& addr,
                                                             const std::vector<ImageSpec>& images,
+                                                            const std::string& token,
                                                             Nanos timeout_ns) {
-  auto conn = ReplicaConnection::Open(addr, "", timeout_ns);
+  auto conn = ReplicaConnection::Open(addr, token, timeout_ns);
   if (!conn.ok()) return MakeError(conn.error().code, node + ": " + conn.error().message);
   if (auto rc = OpenImages(**conn, images, timeout_ns); !rc.ok()) {
     (*conn)->Close();

@@ -16,6 +16,7 @@ namespace healbench::ref {
 Result<std::unique_ptr<ReplicaReader>> OpenRefReplicaReader(const std::string& node,
                                                             const HostPort& addr,
                                                             const std::vector<ImageSpec>& images,
+                                                            const std::string& token,
                                                             Nanos timeout_ns);
 
 }  // namespace healbench::ref

@@ -33,6 +33,13 @@ Result<std::unique_ptr<ReplicaConnection>> ReplicaConnection::Open(const HostPor
   auto r = c->Call(h, tok, timeout_ns);
   const std::string name = where.host + ":" + std::to_string(where.port);
   if (!r.ok()) return MakeError(r.error().code, "HELLO to " + name + ": " + r.error().message);
+  if (r->status == EACCES) {
+    return MakeError(ErrorCode::kBadInput,
+                     "HELLO to " + name +
+                         " refused: " + (token.empty() ? "the node wants a token" : "wrong token") +
+                         " (it was started with --token-file; give the ref backend the same "
+                         "file as backend.token_file)");
+  }
   if (r->status != 0) {
     return MakeError(ErrorCode::kUnavailable,
                      "HELLO to " + name + " refused (status " + std::to_string(r->status) + ")");

@@ -22,11 +22,11 @@ std::string Addr(const HostPort& a) { return a.host + ":" + std::to_string(a.por
 
 Result<ServerCluster::Links> ServerCluster::Connect(const Node& node, Nanos timeout) const {
   Links links;
-  auto conn = ReplicaConnection::Open(node.address.addr, "", timeout);
+  auto conn = ReplicaConnection::Open(node.address.addr, options_.token, timeout);
   if (!conn.ok()) return conn.error();
   links.conn = std::move(*conn);
   if (auto rc = OpenImages(*links.conn, images_, timeout); !rc.ok()) return rc.error();
-  auto ping = ReplicaConnection::Open(node.address.addr, "", timeout);
+  auto ping = ReplicaConnection::Open(node.address.addr, options_.token, timeout);
   if (!ping.ok()) return ping.error();
   links.ping = std::move(*ping);
   return links;

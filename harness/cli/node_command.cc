@@ -7,10 +7,9 @@
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "backends/refcluster/node_server.h"
+#include "backends/refcluster/token_file.h"
 #include "harness/cli/commands.h"
 
 namespace healbench {
@@ -25,7 +24,8 @@ const char* kNodeUsage =
     "  --listen HOST:PORT   address to listen on; port 0 picks a free one (default: "
     "127.0.0.1:0)\n"
     "  --dir DIR            where images (NAME.img) and pending marks (NAME.pending) live\n"
-    "  --token-file FILE    clients must send this token in HELLO (default: none)\n"
+    "  --token-file FILE    clients must say this file's first line in HELLO; required when\n"
+    "                       --listen is not a loopback address (default: none)\n"
     "  --peer HOST:PORT     start as a server-replication primary whose secondary is there\n"
     "                       (static setups; a ref client normally assigns roles) (default: "
     "none)\n"
@@ -95,12 +95,19 @@ int NodeCommand(const std::vector<std::string>& args) {
     return 2;
   }
   if (!token_file.empty()) {
-    std::ifstream in(token_file);
-    if (!in) {
-      fprintf(stderr, "healbench node: cannot read --token-file %s\n", token_file.c_str());
+    auto token = ref::ReadTokenFile(token_file);
+    if (!token.ok()) {
+      fprintf(stderr, "healbench node: --token-file: %s\n", token.error().message.c_str());
       return 2;
     }
-    std::getline(in, options.token);
+    options.token = *token;
+  } else if (!ref::IsLoopbackHost(options.listen.host)) {
+    fprintf(stderr,
+            "healbench node: --listen %s reaches beyond this machine: give --token-file FILE "
+            "(a shared secret every client must say; the ref backend's token_file) or listen on "
+            "127.0.0.1\n",
+            listen.c_str());
+    return 2;
   }
   struct sigaction sa {};
   sa.sa_handler = OnStopSignal;

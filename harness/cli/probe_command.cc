@@ -33,6 +33,12 @@ nlohmann::json SampleJson(const SyncSample& s) {
   return j;
 }
 
+// Brick, member and resource names come from the tool's output and need not be UTF-8:
+// replaced (U+FFFD) rather than thrown on, so garbage output still prints as `unknown`.
+std::string Dump(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string SampleLine(const SyncSample& s) {
   std::string line = std::string(SyncStateName(s.state));
   if (s.pending_entries) line += "  pending " + std::to_string(*s.pending_entries);
@@ -119,7 +125,7 @@ int ProbeCommand(const std::vector<std::string>& args) {
   if (!watch) {
     const SyncSample s = (*probe)->Sample();
     if (json) {
-      printf("%s\n", SampleJson(s).dump(2).c_str());
+      printf("%s\n", Dump(SampleJson(s), 2).c_str());
     } else {
       printf("%s\n", SampleLine(s).c_str());
       if (!s.detail.empty()) printf("  %s\n", s.detail.c_str());
@@ -132,7 +138,7 @@ int ProbeCommand(const std::vector<std::string>& args) {
   while (!Interrupted()) {
     const SyncSample s = (*probe)->Sample();
     code = ExitFor(s);
-    const std::string line = json ? SampleJson(s).dump() : SampleLine(s);
+    const std::string line = json ? Dump(SampleJson(s), -1) : SampleLine(s);
     if (line != last) {
       printf("%s %s\n", WallClockIso8601().c_str(), line.c_str());
       fflush(stdout);

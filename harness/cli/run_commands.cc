@@ -21,6 +21,7 @@ struct ScenarioArgs {
   std::string out;
   std::string metrics_listen, pushgateway, textfile;
   bool quiet = false;
+  bool force = false;
 };
 
 // Parses the options shared by run and validate; returns an exit code on error or help.
@@ -35,6 +36,10 @@ std::optional<int> ParseScenarioArgs(const std::string& cmd, const std::vector<s
     opts.add_options()("out", po::value(&a->out),
                        "results directory (default: run.out, else healbench-out/NAME-TIME)")(
         "quiet,q", po::bool_switch(&a->quiet), "no progress line and no summary (default: off)")(
+        "force", po::bool_switch(&a->force),
+        "write over a device or file that holds a filesystem, partition table or LVM/RAID "
+        "signature, or a file healbench did not create; never over one mounted or in use "
+        "(same as --set workload.overwrite=true; default: off)")(
         "metrics-listen", po::value(&a->metrics_listen),
         "serve Prometheus metrics while the run goes on ADDR: a port (9464) binds loopback, "
         "HOST:PORT as given (default: off)")(
@@ -76,6 +81,7 @@ int RunCommand(const std::vector<std::string>& args) {
     fprintf(stderr, "healbench run: %s\n", scenario.error().message.c_str());
     return ExitCodeFor(scenario.error());
   }
+  if (a.force) scenario->workload.overwrite = true;
   RunOptions options;
   options.out_override = a.out;
   options.progress = !a.quiet;

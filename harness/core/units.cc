@@ -146,7 +146,14 @@ Result<std::uint64_t> ParseSize(std::string_view text) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   Decimal d;
   if (!ReadDecimal(s, d)) return BadInput("size", text, kSizeHint);
-  const std::uint64_t multiplier = SizeUnit(LowerString(Trim(s)));
+  const std::string unit = LowerString(Trim(s));
+  const std::uint64_t multiplier = SizeUnit(unit);
+  if (multiplier == 0 && !unit.empty() &&
+      std::string_view("ezy").find(unit[0]) != std::string_view::npos &&
+      (unit.size() == 1 || unit.substr(1) == "b" || unit.substr(1) == "ib")) {
+    // A real unit, only beyond what a 64-bit byte count holds: say so, not "expected a number".
+    return BadInput("size", text, "units above P (PiB) are too large (a size is below 16 EiB)");
+  }
   if (multiplier == 0) return BadInput("size", text, kSizeHint);
   Wide bytes = 0;
   if (!Scale(d, multiplier, bytes)) {

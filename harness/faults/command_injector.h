@@ -3,6 +3,7 @@
 // how healbench reaches clusters it does not own (ssh, systemctl, ipmitool, cloud CLIs).
 #pragma once
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -12,6 +13,10 @@
 
 namespace healbench {
 
-std::unique_ptr<Injector> MakeCommandInjector(std::map<std::string, CommandSpec> commands);
+// No command runs longer than command_timeout_ns ([nodes.NAME] timeout), nor longer than
+// the fault step's own timeout.
+std::unique_ptr<Injector> MakeCommandInjector(
+    std::map<std::string, CommandSpec> commands,
+    Nanos command_timeout_ns = std::numeric_limits<Nanos>::max());
 
 }  // namespace healbench

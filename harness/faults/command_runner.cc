@@ -31,7 +31,15 @@ std::string DescribeOutcome(const CommandSpec& spec, const CommandOutcome& outco
   return d;
 }
 
-CommandOutcome RunCommand(const CommandSpec& spec, Nanos timeout_ns) {
+namespace {
+// How often a running command's caller looks at its cancel flag.
+constexpr int kCancelPollMs = 20;
+
+bool IsCancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
+}  // namespace
+
+CommandOutcome RunCommand(const CommandSpec& spec, Nanos timeout_ns,
+                          const std::atomic<bool>* cancel) {
   CommandOutcome r;
   if (spec.argv.empty()) {
     r.error = "empty command";
@@ -78,8 +86,13 @@ CommandOutcome RunCommand(const CommandSpec& spec, Nanos timeout_ns) {
       r.timed_out = true;
       break;
     }
+    if (IsCancelled(cancel)) {
+      r.cancelled = true;
+      break;
+    }
     pollfd p{pipefd[0], POLLIN, 0};
-    const int rc = poll(&p, 1, static_cast<int>(std::min<Nanos>(left / kNsPerMs + 1, 1000)));
+    const int rc =
+        poll(&p, 1, static_cast<int>(std::min<Nanos>(left / kNsPerMs + 1, kCancelPollMs)));
     if (rc < 0 && errno != EINTR) break;
     if (rc <= 0) continue;
     const ssize_t n = read(pipefd[0], buf, sizeof buf);
@@ -92,21 +105,24 @@ CommandOutcome RunCommand(const CommandSpec& spec, Nanos timeout_ns) {
   }
   close(pipefd[0]);
   int status = 0;
-  if (r.timed_out) {
+  if (r.timed_out || r.cancelled) {
     kill(-pid, SIGKILL);  // the whole group: ssh and what it started
     waitpid(pid, &status, 0);
-    r.error = "timed out after " + FormatDuration(timeout_ns);
+    r.error = r.cancelled ? "cancelled: the run ended while it was still running"
+                          : "timed out after " + FormatDuration(timeout_ns);
     return r;
   }
   // Output closed: the command is ending; wait for it within what is left of the deadline.
   while (true) {
     const pid_t w = waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
-    if (MonotonicNs() >= deadline) {
+    if (MonotonicNs() >= deadline || IsCancelled(cancel)) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
-      r.timed_out = true;
-      r.error = "timed out after " + FormatDuration(timeout_ns);
+      r.cancelled = IsCancelled(cancel) && MonotonicNs() < deadline;
+      r.timed_out = !r.cancelled;
+      r.error = r.cancelled ? "cancelled: the run ended while it was still running"
+                            : "timed out after " + FormatDuration(timeout_ns);
       return r;
     }
     usleep(2000);

@@ -4,6 +4,7 @@
 // still in force, so nothing is left frozen, cut or blocked.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -15,6 +16,9 @@ namespace healbench {
 struct ActionOutcome {
   bool ok = false;
   std::string detail;  // what was done and what it printed (truncated)
+  // Failed, but may have taken effect all the same (its command timed out or was cut
+  // short): a disruptive action like that is undone at the end of the run too.
+  bool uncertain = false;
 };
 
 class Injector {
@@ -24,6 +28,12 @@ class Injector {
   // Empty when the action is possible, else why not (checked before the run starts).
   virtual std::string CannotDo(const std::string& action) const = 0;
   virtual ActionOutcome Do(const std::string& action, Nanos timeout_ns) = 0;
+  // While *cancel is true, commands Do() runs are cut short (the run is ending and must not
+  // wait for a hung command's whole timeout). Null: never.
+  void SetCancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+
+ protected:
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 // The action that undoes `action`, or empty when it is not a fault that stays in force.

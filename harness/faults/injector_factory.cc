@@ -15,7 +15,7 @@ Result<std::unique_ptr<Injector>> MakeInjector(const NodeSpec& node) {
   if (node.injector == "command") {
     std::map<std::string, CommandSpec> commands;
     for (const auto& [action, c] : node.commands) commands[action] = ToSpec(c);
-    return MakeCommandInjector(std::move(commands));
+    return MakeCommandInjector(std::move(commands), node.timeout_ns);
   }
   if (node.injector == "signal") {
     SignalTarget t;
@@ -24,6 +24,7 @@ Result<std::unique_ptr<Injector>> MakeInjector(const NodeSpec& node) {
     if (node.pid_command) t.pid_command = ToSpec(*node.pid_command);
     if (auto it = node.commands.find("restart"); it != node.commands.end())
       t.restart = ToSpec(it->second);
+    t.command_timeout_ns = node.timeout_ns;
     return MakeSignalInjector(std::move(t));
   }
   if (node.injector == "netfilter") {

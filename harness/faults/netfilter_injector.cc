@@ -50,7 +50,11 @@ class NetfilterInjector final : public Injector {
     }
     if (action != "disconnect" && action != "partition") return {false, CannotDo(action)};
     if (installed_) Nft({"delete", "table", "inet", table_});
-    const std::string verdict = action == "disconnect" ? "reject with tcp reset" : "drop";
+    // A reset made by one rule would be caught by the other (it carries the node's port, and a
+    // reset for a local peer passes output and input too) and die there, turning the cut into a
+    // silent blackhole; so resets pass and only the peers' own packets are rejected.
+    const std::string verdict =
+        action == "disconnect" ? "tcp flags & rst == 0 reject with tcp reset" : "drop";
     const std::string family = t_.host.find(':') != std::string::npos ? "ip6" : "ip";
     const std::string port = std::to_string(t_.port);
     // Both directions: packets to the node's port leave through output; its answers come in

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -24,11 +25,12 @@ class SignalInjector final : public Injector {
     return "a signal injector cannot " + action + " (it can freeze, thaw, kill and restart)";
   }
 
-  ActionOutcome Do(const std::string& action, Nanos timeout_ns) override {
+  ActionOutcome Do(const std::string& action, Nanos step_timeout_ns) override {
+    const Nanos timeout_ns = std::min(step_timeout_ns, t_.command_timeout_ns);
     if (action == "restart") {
       if (!t_.restart) return {false, CannotDo(action)};
-      const CommandOutcome o = RunCommand(*t_.restart, timeout_ns);
-      return {o.ok, DescribeOutcome(*t_.restart, o)};
+      const CommandOutcome o = RunCommand(*t_.restart, timeout_ns, cancel_);
+      return {o.ok, DescribeOutcome(*t_.restart, o), o.timed_out || o.cancelled};
     }
     const int sig = action == "freeze" ? SIGSTOP
                     : action == "thaw" ? SIGCONT
@@ -57,7 +59,7 @@ class SignalInjector final : public Injector {
       }
       std::getline(in, text);
     } else if (t_.pid_command) {
-      const CommandOutcome o = RunCommand(*t_.pid_command, timeout_ns);
+      const CommandOutcome o = RunCommand(*t_.pid_command, timeout_ns, cancel_);
       if (!o.ok) {
         *why = DescribeCommand(*t_.pid_command) + ": " + o.error;
         return 0;

@@ -4,6 +4,7 @@
 // action, so a restarted process is found again.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,9 @@ struct SignalTarget {
   std::string pidfile;                     // a file holding the pid, or
   std::optional<CommandSpec> pid_command;  // a command whose output's first integer is the pid
   std::optional<CommandSpec> restart;      // how to start it again after kill
+  // [nodes.NAME] timeout: no command of this injector runs longer (nor longer than the
+  // step's own timeout).
+  Nanos command_timeout_ns = std::numeric_limits<Nanos>::max();
 };
 
 std::unique_ptr<Injector> MakeSignalInjector(SignalTarget target);

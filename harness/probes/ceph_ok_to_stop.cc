@@ -34,8 +34,9 @@ CephOkToStop ParseCephOkToStop(std::string_view text) {
   if (const auto e = text.find("Error EBUSY"); e != std::string_view::npos) {
     out.ok_to_stop = false;
     const auto nl = text.find('\n', e);
-    out.detail =
-        std::string(probe_text::Trim(text.substr(e, nl == std::string_view::npos ? nl : nl - e)));
+    out.detail = probe_text::Clip(
+        probe_text::Trim(text.substr(e, nl == std::string_view::npos ? nl : nl - e)),
+        kMaxDetailBytes);
     return out;
   }
   if (text.find("are ok to stop") != std::string_view::npos) {

@@ -261,11 +261,19 @@ std::optional<bool> JsonBool(const nlohmann::json& j, std::string_view key) {
   return it->get<bool>();
 }
 
+std::string Clip(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  std::size_t cut = max_bytes < 4 ? 1 : max_bytes - 3;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) so a character is never split.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "...";
+}
+
 std::string JoinLimited(const std::vector<std::string>& items, std::size_t max_items) {
   std::string out;
   for (std::size_t i = 0; i < items.size() && i < max_items; ++i) {
     if (i > 0) out += "; ";
-    out += items[i];
+    out += Clip(items[i], kMaxJoinItemBytes);
   }
   if (items.size() > max_items) out += "; +" + std::to_string(items.size() - max_items) + " more";
   return out;

@@ -45,7 +45,13 @@ std::optional<double> JsonDouble(const nlohmann::json& j, std::string_view key);
 std::string JsonString(const nlohmann::json& j, std::string_view key);
 std::optional<bool> JsonBool(const nlohmann::json& j, std::string_view key);
 
-// "a; b; c" with at most `max_items` items and "; +N more".
+// `s` cut to at most `max_bytes` (at least 4), ending in "..." when cut, never inside a UTF-8
+// sequence: for names and lines copied from a tool's output into a message.
+std::string Clip(std::string_view s, std::size_t max_bytes);
+
+// "a; b; c" with at most `max_items` items, each clipped to kMaxJoinItemBytes, and
+// "; +N more": six items and a sentence around them stay within a sample's detail.
+constexpr std::size_t kMaxJoinItemBytes = 120;
 std::string JoinLimited(const std::vector<std::string>& items, std::size_t max_items = 4);
 
 }  // namespace healbench::probe_text

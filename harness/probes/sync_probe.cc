@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "harness/faults/command_runner.h"
+#include "harness/probes/ceph_config_show.h"
 #include "harness/probes/ceph_status.h"
 #include "harness/probes/command_output.h"
 #include "harness/probes/drbd_status.h"
@@ -38,7 +39,7 @@ class CommandRunningProbe : public SyncProbe {
         c.argv.insert(c.argv.end(), argv.begin(), argv.end());
       }
     }
-    const CommandOutcome o = RunCommand(c, spec_.timeout_ns);
+    const CommandOutcome o = RunCommand(c, spec_.timeout_ns, cancel_);
     if (o.ok) return {true, o.output, ""};
     return {false, o.output,
             DescribeCommand(c) + ": " + o.error +
@@ -105,6 +106,17 @@ class CephProbe final : public CommandRunningProbe {
       if (answer.ok_to_stop) s.safe_to_stop["osd." + osd] = *answer.ok_to_stop;
     }
     return s;
+  }
+  // A frozen OSD keeps its connections: its peers report it after osd_heartbeat_grace and
+  // the monitor marks it down, then I/O re-peers. `config show` gives the running daemon's
+  // value (ceph.conf included); `config get` would give only the monitor database's.
+  std::optional<ExpectedStall> ReadExpectedStall() override {
+    const std::string who = "osd." + (spec_.osds.empty() ? std::string("0") : spec_.osds.front());
+    Output out = Run({"ceph", "config", "show", who, "osd_heartbeat_grace"});
+    if (!out.ok) return std::nullopt;
+    const auto seconds = ParseCephConfigSeconds(out.text);
+    if (!seconds) return std::nullopt;
+    return ExpectedStall{*seconds, "osd_heartbeat_grace of " + who};
   }
 };
 

@@ -4,6 +4,7 @@
 // gives an "unknown" sample that says why — never an exception, never a hung caller.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,12 @@ class SyncProbe {
   // Read once, before the faults; nullopt when the system has no such setting or it cannot
   // be read.
   virtual std::optional<ExpectedStall> ReadExpectedStall() { return std::nullopt; }
+  // While *cancel is true, a reading's commands are cut short (the run is ending: it must
+  // not wait out a hung status command's timeout). Null: never.
+  void SetCancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+
+ protected:
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 Result<std::unique_ptr<SyncProbe>> MakeSyncProbe(const ProbeSpec& spec,

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "harness/probes/probe_text.h"
+
 namespace healbench {
 
 std::string_view SyncStateName(SyncState state) {
@@ -21,7 +23,7 @@ std::string_view SyncStateName(SyncState state) {
 
 SyncSample UnknownSample(std::string why) {
   SyncSample s;
-  s.detail = std::move(why);
+  s.detail = why.size() > kMaxDetailBytes ? probe_text::Clip(why, kMaxDetailBytes) : std::move(why);
   return s;
 }
 

@@ -3,6 +3,7 @@
 // speak one vocabulary (DESIGN.md "sync state", results.json sync.samples).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -22,10 +23,14 @@ struct SyncSample {
   bool estimate = false;                     // out_of_sync_bytes is an estimate
   bool heal_waiting = false;                 // pending > 0 but nothing is healing
   std::map<std::string, bool> safe_to_stop;  // per node / brick / osd / member device
-  std::string detail;                        // a short human summary, or why unknown
+  std::string detail;  // a short human summary, or why unknown; at most kMaxDetailBytes
 };
 
-// The sample a parser returns when it cannot tell: state unknown, `why` as the detail.
+// However long the tool's lines, a detail stays one line for a terminal or a results field.
+constexpr std::size_t kMaxDetailBytes = 1024;
+
+// The sample a parser returns when it cannot tell: state unknown, `why` (clipped to
+// kMaxDetailBytes) as the detail.
 SyncSample UnknownSample(std::string why);
 
 // Worst of two states for aggregating parts (arrays, resources, bricks):

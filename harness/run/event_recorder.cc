@@ -1,6 +1,8 @@
 // Event list. See event_recorder.h.
 #include "harness/run/event_recorder.h"
 
+#include <cstdio>
+
 #include "reports/results_json.h"
 
 namespace healbench {
@@ -19,7 +21,13 @@ int EventRecorder::Add(const std::string& kind, const std::string& action, const
   e.ok = ok;
   e.detail = detail;
   events_.push_back(e);
-  if (log_ != nullptr) log_->Append(report::EventToJson(e));
+  std::string log_error;
+  if (log_ != nullptr && !log_->Append(report::EventToJson(e), &log_error) && !log_failed_) {
+    // Said once: the events are still kept for results.json.
+    log_failed_ = true;
+    fprintf(stderr, "healbench: event log: %s (events go on into results.json)\n",
+            log_error.c_str());
+  }
   lock.unlock();
   if (observer_) observer_(e);
   return e.id;

@@ -34,6 +34,7 @@ class EventRecorder {
   report::EventLog* log_;
   Nanos start_;
   std::vector<report::Event> events_;
+  bool log_failed_ = false;  // guarded by mu_: the log's first failure was reported
   std::function<void(const report::Event&)> observer_;
 };
 

@@ -15,7 +15,9 @@ FaultTimeline::FaultTimeline(std::vector<FaultStep> steps,
       rng_(seed ^ 0xfa017u),
       control_(control),
       events_(events),
-      phases_(phases) {}
+      phases_(phases) {
+  for (auto& [name, injector] : injectors_) injector->SetCancel(&cancel_commands_);
+}
 
 FaultTimeline::~FaultTimeline() { Stop(); }
 
@@ -28,6 +30,7 @@ void FaultTimeline::RequestStop() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  cancel_commands_.store(true);
   cv_.notify_all();
 }
 
@@ -101,7 +104,7 @@ void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
   ActionOutcome outcome;
   if (step.action == "command") {
     const CommandSpec spec{step.command.argv, step.command.shell};
-    const CommandOutcome o = RunCommand(spec, step.timeout_ns);
+    const CommandOutcome o = RunCommand(spec, step.timeout_ns, &cancel_commands_);
     outcome.ok = o.ok;
     outcome.detail = DescribeOutcome(spec, o);
   } else {
@@ -117,6 +120,8 @@ void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
   events_->Add(why.empty() ? "fault" : "undo", step.action, step.node, outcome.ok, detail, begin,
                end);
   if (!outcome.ok) {
+    if (outcome.uncertain && IsDisruptive(step.action))
+      maybe_in_force_.insert({step.node, step.action});
     if (step.abort_on_timeout && why.empty()) {
       aborted_ = true;
       events_->Add("run", "abort", "", false,
@@ -129,10 +134,13 @@ void FaultTimeline::DoAction(const FaultStep& step, std::string_view why) {
     control_->fault_end_epoch.fetch_add(1);
   if (IsDisruptive(step.action)) {
     in_force_.insert({step.node, step.action});
+    maybe_in_force_.erase({step.node, step.action});
     phases_->Enter("degraded", end);
   } else {
     for (const char* disruptive : {"disconnect", "partition", "freeze", "kill"}) {
-      if (UndoAction(disruptive) == step.action) in_force_.erase({step.node, disruptive});
+      if (UndoAction(disruptive) != step.action) continue;
+      in_force_.erase({step.node, disruptive});
+      maybe_in_force_.erase({step.node, disruptive});
     }
     // Without a probe nothing says when the replicas are in sync again: recovery is taken
     // to start when the last fault is undone.
@@ -190,8 +198,11 @@ void FaultTimeline::DoWait(const FaultStep& step) {
 }
 
 void FaultTimeline::UndoAll() {
-  const auto in_force = in_force_;
+  cancel_commands_.store(false);  // the undo commands must run: they get their own timeout
+  auto in_force = in_force_;
+  in_force.insert(maybe_in_force_.begin(), maybe_in_force_.end());
   for (const auto& [node, action] : in_force) {
+    const bool uncertain = in_force_.count({node, action}) == 0;
     FaultStep undo;
     undo.node = node;
     undo.action = UndoAction(action);
@@ -204,7 +215,8 @@ void FaultTimeline::UndoAll() {
                    MonotonicNs());
       continue;
     }
-    DoAction(undo, "end of run: undoing " + action + ": ");
+    DoAction(undo, "end of run: undoing " + action +
+                       (uncertain ? " (it failed, but may have taken effect)" : "") + ": ");
   }
 }
 

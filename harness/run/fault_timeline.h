@@ -39,12 +39,15 @@ class FaultTimeline {
   // The probe wait_until steps read, and that decides when healing ends (may be null).
   void SetProbe(const ProbePoller* probe) { probe_ = probe; }
   void Start();
-  // Asks the thread to take no further step (returns at once).
+  // Asks the thread to take no further step and cuts a step's command in progress short
+  // (returns at once), so a hung injector or command step never holds the end of a run.
   void RequestStop();
-  // RequestStop, then waits for a step in progress (bounded by its timeout) and joins.
+  // RequestStop, then waits for the step in progress to notice and joins.
   void Stop();
   // Undoes every fault still in force (thaw, reconnect, heal_partition, restart), each as
-  // an event. Call after Stop().
+  // an event, and every disruptive action whose outcome is unknown (it timed out or was cut
+  // short: it may have taken effect). Call after Stop(); undo commands run to their own
+  // timeout.
   void UndoAll();
   // True when a failed step with on_timeout = "abort" ended the run.
   bool Aborted() const { return aborted_.load(); }
@@ -65,6 +68,9 @@ class FaultTimeline {
   const ProbePoller* probe_ = nullptr;
   std::map<std::string, std::string> random_nodes_;         // random(...) text -> node it picked
   std::set<std::pair<std::string, std::string>> in_force_;  // (node, disruptive action)
+  // Disruptive actions that failed but may have taken effect: undone at the end as well.
+  std::set<std::pair<std::string, std::string>> maybe_in_force_;
+  std::atomic<bool> cancel_commands_{false};  // set by RequestStop, cleared for UndoAll
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

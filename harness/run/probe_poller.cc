@@ -9,7 +9,9 @@ ProbePoller::ProbePoller(std::unique_ptr<SyncProbe> probe, Nanos interval_ns, Ru
       interval_ns_(interval_ns),
       control_(control),
       events_(events),
-      phases_(phases) {}
+      phases_(phases) {
+  probe_->SetCancel(&cancel_);
+}
 
 ProbePoller::~ProbePoller() { Stop(); }
 
@@ -22,6 +24,7 @@ void ProbePoller::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  cancel_.store(true);
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -38,6 +41,7 @@ void ProbePoller::Body() {
       if (stop_) return;
     }
     const Nanos taken = MonotonicNs();
+    // Cut short by Stop, a reading is "unknown": the run ended without an answer.
     const SyncSample s = probe_->Sample();
     report::SyncSample r;
     r.t_s = NsToSeconds(taken - control_->start_ns);

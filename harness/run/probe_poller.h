@@ -4,6 +4,7 @@
 // wait_until steps read the latest sample from here.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -33,7 +34,8 @@ class ProbePoller {
     observer_ = std::move(observer);
   }
   void Start();
-  void Stop();  // waits for a reading in progress (bounded by the probe's timeout)
+  // Cuts a reading in progress short (recorded as unknown: no answer came) and joins.
+  void Stop();
 
   std::string Kind() const { return probe_->Kind(); }
   // The newest sample taken at or after `since_ns` (absolute), if any.
@@ -53,6 +55,7 @@ class ProbePoller {
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   bool stop_ = false;
+  std::atomic<bool> cancel_{false};  // the probe's commands stop at once: Stop was called
   std::vector<report::SyncSample> samples_;
   std::optional<SyncSample> latest_;
   Nanos latest_ns_ = 0;

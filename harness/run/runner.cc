@@ -27,6 +27,7 @@
 #include "harness/run/interrupt.h"
 #include "harness/run/interval_aggregator.h"
 #include "harness/run/owned_node_fronts.h"
+#include "harness/run/owned_node_watch.h"
 #include "harness/run/phase_tracker.h"
 #include "harness/run/probe_poller.h"
 #include "harness/run/progress_line.h"
@@ -110,6 +111,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   OwnedNodeFronts node_fronts;  // before the backend: its proxies outlive the backend's clients
   BackendConfig bc{scenario.backend.kind, scenario.backend.path, scenario.backend.direct,
                    scenario.backend.options};
+  bc.overwrite = scenario.workload.overwrite;
   auto backend_or = entry->make(bc);
   if (!backend_or.ok()) return backend_or.error();
   std::unique_ptr<Backend> backend = std::move(*backend_or);
@@ -222,6 +224,9 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
                  std::to_string(threads) + " thread(s)",
              control.start_ns);
 
+  // A node the backend runs that dies during the run (killed from outside) is an event.
+  OwnedNodeWatch node_watch([b = backend.get()] { return b->OwnedNodes(); }, &events);
+
   std::vector<std::uint64_t> sizes(specs.size(), image_size);
   std::vector<std::unique_ptr<Worker>> workers;
   for (std::uint32_t t = 0; t < threads; ++t) {
@@ -288,6 +293,16 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
       progress.Update(static_cast<Nanos>(row.t_s * 1e9), row, inflight, age);
     }
   };
+  // At the end (or on Ctrl-C), every fault still in force is undone while the workers drain:
+  // I/O held only by our own fault (a frozen node) can then complete, and what still does not
+  // within drain_timeout is the storage's own hang.
+  bool faults_ended = false;
+  auto end_faults = [&] {
+    if (faults_ended) return;
+    faults_ended = true;
+    timeline.Stop();
+    timeline.UndoAll();
+  };
   while (true) {
     const Nanos now = MonotonicNs();
     bool all_done = true;
@@ -306,7 +321,8 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
                  "interrupted by signal: ending early, results cover the time that ran", now);
     }
     if (all_done) break;
-    if (control.stop.load() || now >= control.end_ns.load()) timeline.RequestStop();
+    node_watch.Check(now);
+    if (control.stop.load() || now >= control.end_ns.load()) end_faults();
     const Nanos elapsed = now - control.start_ns;
     const std::int64_t boundary = elapsed / scenario.run.interval_ns;  // intervals fully ended
     if (boundary > next_index) {
@@ -341,9 +357,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     if (w->failure() && !failure) failure = w->failure();
   }
   run_end = std::max(MonotonicNs(), control.start_ns);
-  // Measurement is over: stop the timeline and undo every fault still in force.
-  timeline.Stop();
-  timeline.UndoAll();
+  end_faults();  // when the workers ended before the sampler saw the end
   // Every fault undone, the probe still watching: read back what was written.
   if (verify)
     VerifyAfterRun(scenario, backend.get(), workers, poller ? &*poller : nullptr, &events, &result);
@@ -385,9 +399,10 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
                run_end);
   }
   if (failure) events.Add("backend", "failure", "", false, failure->message, run_end);
-  events.Add("run", "end", "", !failure && !timeline.Aborted(),
+  events.Add("run", "end", "", !failure && !timeline.Aborted() && abandoned == 0,
              interrupted          ? "interrupted"
              : timeline.Aborted() ? "aborted by a failed fault step"
+             : abandoned > 0      ? "completed, with I/O that never completed"
                                   : "completed",
              run_end);
   result.events = events.Snapshot();
@@ -409,12 +424,15 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   log.Close();
 
   std::string err;
-  if (!report::WriteFileAtomically(*out_dir + "/results.json", report::ResultsJsonText(result),
-                                   &err) ||
+  const bool results_written = report::WriteFileAtomically(*out_dir + "/results.json",
+                                                           report::ResultsJsonText(result), &err);
+  if (!results_written ||
       !report::WriteFileAtomically(*out_dir + "/timeseries.csv", report::TimeseriesCsv(result),
                                    &err) ||
       !report::WriteFileAtomically(*out_dir + "/report.html", report::HtmlReport(result), &err)) {
-    fprintf(stderr, "healbench: %s\n", err.c_str());
+    // Nothing half-written is left under a final name: each file is renamed into place only
+    // once it is complete (a results.json that is there is whole).
+    fprintf(stderr, "healbench: could not write the results: %s\n", err.c_str());
     outcome.exit_code = 3;
   }
   metrics.OnFinish(result);
@@ -422,7 +440,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     outcome.exit_code = 3;
   if (options.print_summary) {
     fputs(report::TerminalSummary(result).c_str(), stdout);
-    fprintf(stdout, "results: %s/results.json\n", out_dir->c_str());
+    if (results_written) fprintf(stdout, "results: %s/results.json\n", out_dir->c_str());
   }
   if (failure) {
     fprintf(stderr, "healbench: backend failure during the run: %s\n", failure->message.c_str());
@@ -430,6 +448,13 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   } else if (timeline.Aborted()) {
     fprintf(stderr,
             "healbench: a fault step failed with on_timeout = \"abort\"; the run ended early\n");
+    outcome.exit_code = 3;
+  } else if (abandoned > 0) {
+    // The storage never answered these: a hung backend, whatever the SLOs say.
+    fprintf(stderr,
+            "healbench: %u I/O(s) never completed (still in flight %s after the run ended): "
+            "the storage is hung; reported as open stalls\n",
+            abandoned, FormatDuration(scenario.run.drain_timeout_ns).c_str());
     outcome.exit_code = 3;
   } else if (outcome.exit_code == 0 && !report::SloPass(result)) {
     outcome.exit_code = 1;

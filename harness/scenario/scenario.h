@@ -51,6 +51,9 @@ struct WorkloadSection {
   Spacing spacing = Spacing::kFixed;         // open loop arrival spacing ("fixed" | "poisson")
   std::optional<std::uint32_t> fsync_every;  // a flush after every N writes per image; 0 = never
   bool verify = false;
+  // Write over existing contents the file backend's guard refuses (a filesystem or partition
+  // signature, a file healbench did not create); never over anything mounted or in use.
+  bool overwrite = false;
 };
 
 // An argv to run (or, when shell is set, one shell command line in argv[0]).

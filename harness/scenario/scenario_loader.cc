@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -37,14 +38,15 @@ const std::vector<std::string> kBackendKinds = {"ref",   "file",  "null", "nbd",
 // Keys of [backend] beyond kind/path/direct, kept as TOML text for the backend that reads
 // them. The first group belongs to the reference cluster only.
 const std::vector<std::string> kRefOnlyKeys = {
-    "replication", "replicas",    "ping_timeout", "heal_lock", "heal_algorithm",
-    "heal_rate",   "resync_rate", "nodes",        "keep_data", "test_faults"};
-const std::vector<std::string> kBackendStringKeys = {
-    "url", "volume", "pool", "image", "host", "user", "conf", "server", "logfile", "loglevel"};
+    "replication", "replicas", "ping_timeout", "heal_lock",   "heal_algorithm", "heal_rate",
+    "resync_rate", "nodes",    "keep_data",    "test_faults", "token_file"};
+const std::vector<std::string> kBackendStringKeys = {"url",     "volume",   "pool",  "image",
+                                                     "host",    "user",     "conf",  "server",
+                                                     "logfile", "loglevel", "client"};
 const std::vector<std::string> kImagesKeys = {"count", "size", "prefix"};
-const std::vector<std::string> kWorkloadKeys = {"profile",    "bs",          "read_pct",
-                                                "random_pct", "iodepth",     "rate_iops",
-                                                "spacing",    "fsync_every", "verify"};
+const std::vector<std::string> kWorkloadKeys = {"profile", "bs",        "read_pct", "random_pct",
+                                                "iodepth", "rate_iops", "spacing",  "fsync_every",
+                                                "verify",  "overwrite"};
 const std::vector<std::string> kFaultKeys = {"at",   "after",   "wait_until", "action",
                                              "node", "command", "timeout",    "on_timeout"};
 const std::vector<std::string> kInjectorKinds = {"command", "signal", "proxy", "netfilter"};
@@ -619,6 +621,7 @@ void Loader::LoadBackend(const toml::table& t, BackendSection& backend) {
   known.insert(known.end(), kRefOnlyKeys.begin(), kRefOnlyKeys.end());
   known.insert(known.end(), kBackendStringKeys.begin(), kBackendStringKeys.end());
   known.push_back("port");
+  known.push_back("create");
 
   for (auto&& [k, v] : t) {
     const std::string name(k.str());
@@ -710,7 +713,7 @@ void Loader::LoadBackend(const toml::table& t, BackendSection& backend) {
       }
     } else if (name == "port") {
       ok = Integer(v, key, 1, 65535).has_value();
-    } else if (name == "keep_data") {
+    } else if (name == "keep_data" || name == "create") {
       ok = Bool(v, key).has_value();
     } else {
       ok = static_cast<bool>(as_string = String(v, key));
@@ -802,6 +805,8 @@ void Loader::LoadWorkload(const toml::table& t, WorkloadSection& w) {
       }
     } else if (name == "verify") {
       if (auto b = Bool(v, key)) w.verify = *b;
+    } else if (name == "overwrite") {
+      if (auto b = Bool(v, key)) w.overwrite = *b;
     } else {
       UnknownKey(v, key, "workload", kWorkloadKeys);
     }
@@ -1329,6 +1334,27 @@ Result<std::string> ReadScenarioFile(const std::string& path) {
   return text;
 }
 
+// toml++ quotes the offending character, which may be a newline or another control byte
+// ("saw 'i\n'"); escaped, so an error stays one line that starts with the file name.
+std::string OneLine(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x",
+                    static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 Result<Scenario> Load(const std::string& file, const std::string& text,
                       const std::vector<std::string>& sets) {
   toml::table root;
@@ -1339,7 +1365,7 @@ Result<Scenario> Load(const std::string& file, const std::string& text,
       return MakeError(ErrorCode::kBadInput,
                        file + ":" + std::to_string(e.source().begin.line) + ":" +
                            std::to_string(e.source().begin.column) +
-                           ": TOML syntax error: " + std::string(e.description()));
+                           ": TOML syntax error: " + OneLine(e.description()));
     }
   }
   Loader loader(file);
@@ -1353,6 +1379,15 @@ Result<Scenario> LoadScenarioFile(const std::string& path, const std::vector<std
   auto text = ReadScenarioFile(path);
   if (!text.ok()) return text.error();
   return Load(path, *text, sets);
+}
+
+Result<Scenario> LoadScenarioText(const std::string& name, const std::string& text,
+                                  const std::vector<std::string>& sets) {
+  if (text.size() > kMaxScenarioBytes) {
+    return MakeError(ErrorCode::kBadInput,
+                     "scenario file " + name + ": larger than 1MiB; is it a scenario?");
+  }
+  return Load(name.empty() ? "<scenario text>" : name, text, sets);
 }
 
 Result<Scenario> LoadScenarioFromSets(const std::vector<std::string>& sets) {
@@ -1419,6 +1454,7 @@ nlohmann::json ScenarioToJson(const Scenario& s) {
       {"spacing", w.spacing == Spacing::kPoisson ? "poisson" : "fixed"},
       {"fsync_every", w.fsync_every.value_or(p.fsync_every)},
       {"verify", w.verify},
+      {"overwrite", w.overwrite},
   };
 
   if (s.has_nodes) {

@@ -28,6 +28,10 @@ namespace healbench {
 //   open scenario file PATH: No such file or directory [errno 2]
 Result<Scenario> LoadScenarioFile(const std::string& path, const std::vector<std::string>& sets);
 
+// The same for scenario text already in memory; `name` stands for the file in messages.
+Result<Scenario> LoadScenarioText(const std::string& name, const std::string& text,
+                                  const std::vector<std::string>& sets);
+
 // The same with no file: every key comes from `sets` or its default. Scenario::source is
 // "--set".
 Result<Scenario> LoadScenarioFromSets(const std::vector<std::string>& sets);

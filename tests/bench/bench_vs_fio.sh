@@ -126,7 +126,8 @@ fio_cmd() {  # WORKLOAD OUTFILE
 
 hb_cmd() {  # WORKLOAD OUTDIR SEED
   local w=$1 out=$2 seed=$3 common
-  common=(--set images.count=1 --set images.size="${FILE_MIB}MiB" --set workload.bs="$BS"
+  # --force: the test file is dd's, not healbench's own, and healbench refuses such a file.
+  common=(--force --set images.count=1 --set images.size="${FILE_MIB}MiB" --set workload.bs="$BS"
           --set workload.iodepth="$IODEPTH" --set run.duration="${DURATION}s" --set run.seed="$seed"
           --out "$out" -q)
   case $w in

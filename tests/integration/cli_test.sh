@@ -14,7 +14,10 @@ expect_exit 0 "$HB" backends
 expect_contains "$OUT" "file    available" "file backend available"
 expect_contains "$OUT" "null    available" "null backend available"
 expect_contains "$OUT" "ref     available" "ref backend available"
-expect_contains "$OUT" "rbd     unavailable" "an unbuilt backend listed with a reason"
+# Every optional backend is listed, built or not; one that is not built says why.
+for b in nbd iscsi gfapi rbd; do
+  grep -Eq "^$b +(available|unavailable) +[^ ]" <<<"$OUT" || fail "backends: no line for $b with a reason: $OUT"
+done
 pass "usage and backends"
 
 cat >"$WORK/good.toml" <<TOML

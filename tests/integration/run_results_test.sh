@@ -52,10 +52,10 @@ written_kib=$(($(json_get "$R" 'r["totals"]["write"]["bytes"]') / 1024))
   fail "image not sparse: $used_kib KiB used for $written_kib KiB written"
 pass "file backend, sparse images, flushes"
 
-# Buffered I/O and an existing file as the single image.
+# Buffered I/O and an existing file as the single image (not created by healbench: --force).
 truncate -s 64M "$WORK/single.img"
 expect_exit 0 "$HB" run --set backend.kind=file --set backend.path="$WORK/single.img" --set backend.direct=false \
-  --set images.size=64MiB --set workload.profile=seq-write --set run.duration=1s --out "$WORK/single" -q
+  --force --set images.size=64MiB --set workload.profile=seq-write --set run.duration=1s --out "$WORK/single" -q
 json_check "$WORK/single/results.json" 'r["totals"]["write"]["bytes"] > 0' "buffered writes to an existing file"
 expect_exit 2 "$HB" run --set backend.kind=file --set backend.path="$WORK/single.img" --set images.size=1GiB \
   --set run.duration=1s --out "$WORK/toobig" -q

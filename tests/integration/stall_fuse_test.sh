@@ -64,7 +64,7 @@ took=$(python3 -c "print($(date +%s.%N) - $start)")
 python3 -c "import sys; sys.exit(0 if $took < 5.5 else 1)" || fail "results came ${took}s after the freeze; run should end at 4 s + 1 s drain"
 kill -CONT "$BPID"
 set +e; wait "$pid"; rc=$?; set -e
-[ "$rc" = 0 ] || fail "stuck run exit code $rc"
+[ "$rc" = 3 ] || fail "stuck run exit code $rc, want 3 (I/O that never completed: the storage hung)"
 R="$WORK/stuck/results.json"
 json_check "$R" 'any(s["open"] for s in r["stalls"])' "the stall is reported as still open"
 json_check "$R" 'any(e["action"] == "abandoned" for e in r["events"])' "abandoned I/O reported as an event"

@@ -13,8 +13,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include "backends/file/image_marker.h"
 
 namespace healbench {
 namespace {
@@ -121,11 +124,21 @@ TEST(FileBackend, PrepareCreatesSparseImagesOfTheRightSizeInADirectory) {
   EXPECT_EQ(static_cast<std::uint64_t>(Stat(dir.path() + "/vm-1.img").st_size), 32 * kMiB);
 }
 
-TEST(FileBackend, PrepareReusesAnExistingImage) {
+TEST(FileBackend, PrepareReusesAnImageAnEarlierRunCreated) {
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
   const std::string path = dir.path() + "/vm-0.img";
-  WriteFile(path, kMiB, 'x');
+  {
+    auto first = MakeFileBackend({dir.path(), false});
+    auto images = first->Prepare({{"vm-0", kMiB}});
+    ASSERT_TRUE(images.ok()) << images.error().message;
+    ASSERT_TRUE((*images)[0].created);
+  }
+  const int wfd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(wfd, 0);
+  const std::string data(kBlock, 'x');
+  ASSERT_EQ(pwrite(wfd, data.data(), data.size(), 4096), static_cast<ssize_t>(data.size()));
+  close(wfd);
   auto backend = MakeFileBackend({dir.path(), false});
   auto images = backend->Prepare({{"vm-0", kMiB}});
   ASSERT_TRUE(images.ok()) << images.error().message;
@@ -215,7 +228,7 @@ TEST(FileBackend, DiscardPunchesAHole) {
   const std::string path = dir.path() + "/vm-0.img";
   WriteFile(path, 4 * kMiB, 'd');
   const auto blocks_before = Stat(path).st_blocks;
-  auto backend = MakeFileBackend({dir.path(), true});
+  auto backend = MakeFileBackend({dir.path(), true, /*overwrite=*/true});  // WriteFile's file
   ASSERT_TRUE(backend->Prepare({{"vm-0", 4 * kMiB}}).ok());
   auto q = backend->NewQueue({0}, 4);
   ASSERT_TRUE(q.ok()) << q.error().message;
@@ -307,12 +320,84 @@ TEST(FileBackend, ExistingFileOfEnoughSizeIsTheSingleImage) {
   ASSERT_FALSE(dir.path().empty());
   const std::string path = dir.path() + "/disk.img";
   WriteFile(path, 2 * kMiB, 'e');
-  auto backend = MakeFileBackend({path, true});
+  auto backend = MakeFileBackend({path, true, /*overwrite=*/true});
   auto images = backend->Prepare({{"vm-0", kMiB}});
   ASSERT_TRUE(images.ok()) << images.error().message;
   EXPECT_EQ((*images)[0].location, path);
   EXPECT_FALSE((*images)[0].created);
   EXPECT_EQ((*images)[0].size_bytes, kMiB);
+}
+
+TEST(FileBackend, ExistingFileHealbenchDidNotCreateIsRefusedAndUntouched) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string path = dir.path() + "/disk.img";
+  WriteFile(path, 2 * kMiB, 'e');
+  auto backend = MakeFileBackend({path, true});
+  auto images = backend->Prepare({{"vm-0", kMiB}});
+  ASSERT_FALSE(images.ok());
+  EXPECT_EQ(images.error().code, ErrorCode::kBadInput);
+  EXPECT_EQ(images.error().message.rfind(path + " is an existing file healbench did not create", 0),
+            0u)
+      << images.error().message;
+}
+
+// A foreign vm-1.img among the images: refused before vm-0.img is even created, and the
+// foreign file keeps its size and bytes.
+TEST(FileBackend, ForeignImageInTheDirectoryStopsPrepareBeforeAnythingIsCreated) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string foreign = dir.path() + "/vm-1.img";
+  WriteFile(foreign, kMiB, 'f');
+  auto backend = MakeFileBackend({dir.path(), true});
+  auto images = backend->Prepare({{"vm-0", 4 * kMiB}, {"vm-1", 4 * kMiB}});
+  ASSERT_FALSE(images.ok());
+  EXPECT_EQ(images.error().code, ErrorCode::kBadInput);
+  EXPECT_NE(images.error().message.find(foreign), std::string::npos) << images.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/vm-0.img"));
+  EXPECT_EQ(static_cast<std::uint64_t>(Stat(foreign).st_size), kMiB) << "must not be grown";
+}
+
+// With force the foreign image is used, and it stays healbench's-not: no mark is added, so
+// the next run without force refuses it again.
+TEST(FileBackend, ForceUsesAForeignImageWithoutClaimingIt) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string foreign = dir.path() + "/vm-0.img";
+  WriteFile(foreign, kMiB, 'f');
+  {
+    auto forced = MakeFileBackend({dir.path(), true, /*overwrite=*/true});
+    auto images = forced->Prepare({{"vm-0", kMiB}});
+    ASSERT_TRUE(images.ok()) << images.error().message;
+    EXPECT_FALSE((*images)[0].created);
+  }
+  auto again = MakeFileBackend({dir.path(), true});
+  EXPECT_FALSE(again->Prepare({{"vm-0", kMiB}}).ok());
+}
+
+// Prepare fails on the second image (a dangling symlink in its place, which O_EXCL will not
+// follow): the first image, created by this run, is removed; the symlink, not ours, stays.
+TEST(FileBackend, FailedPrepareRemovesOnlyWhatThisRunCreated) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string link = dir.path() + "/vm-1.img";
+  std::filesystem::create_symlink(dir.path() + "/missing/target.img", link);
+  auto backend = MakeFileBackend({dir.path(), true});
+  auto images = backend->Prepare({{"vm-0", kMiB}, {"vm-1", kMiB}});
+  ASSERT_FALSE(images.ok());
+  EXPECT_NE(images.error().message.find(link), std::string::npos) << images.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/vm-0.img"));
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/missing"));
+}
+
+TEST(FileBackend, CreatedImagesCarryHealbenchsMark) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  auto backend = MakeFileBackend({dir.path(), true});
+  auto images = backend->Prepare({{"vm-0", kMiB}});
+  ASSERT_TRUE(images.ok()) << images.error().message;
+  EXPECT_TRUE(ReadImageMark(dir.path() + "/vm-0.img").has_value());
 }
 
 TEST(FileBackend, SingleFileWithTwoImagesIsRefused) {

@@ -45,7 +45,7 @@ class NodeReplicationTest : public ::testing::Test {
 TEST_F(NodeReplicationTest, SecondaryTakesOnlyWritesFromAPrimary) {
   ImageStore store(dir_.string());
   Image* img = *store.Open("vm-0", 4u << 20);
-  NodeReplication node(dir_.string());
+  NodeReplication node(dir_.string(), "");
   node.ImageOpened(img);
   std::string reason;
   ASSERT_EQ(node.SetRole(Role(NodeRole::kSecondary), {}, &reason), 0) << reason;
@@ -62,7 +62,7 @@ TEST_F(NodeReplicationTest, SecondaryTakesOnlyWritesFromAPrimary) {
 TEST_F(NodeReplicationTest, PrimaryRefusesReplicaAndResyncWrites) {
   ImageStore store(dir_.string());
   Image* img = *store.Open("vm-0", 4u << 20);
-  NodeReplication node(dir_.string());
+  NodeReplication node(dir_.string(), "");
   node.ImageOpened(img);
   std::string reason;
   ASSERT_EQ(node.SetRole(Role(NodeRole::kPrimary), Peer(), &reason), 0) << reason;
@@ -79,7 +79,7 @@ TEST_F(NodeReplicationTest, PrimaryRefusesReplicaAndResyncWrites) {
 TEST_F(NodeReplicationTest, PrimaryAloneMarksWhatItWrites) {
   ImageStore store(dir_.string());
   Image* img = *store.Open("vm-0", 4u << 20);
-  NodeReplication node(dir_.string());
+  NodeReplication node(dir_.string(), "");
   node.ImageOpened(img);
   std::string reason;
   ASSERT_EQ(node.SetRole(Role(NodeRole::kPrimary), Peer(), &reason), 0) << reason;
@@ -98,7 +98,7 @@ TEST_F(NodeReplicationTest, PrimaryAloneMarksWhatItWrites) {
 TEST_F(NodeReplicationTest, InconsistentSecondaryRefusesToBecomePrimary) {
   ImageStore store(dir_.string());
   Image* img = *store.Open("vm-0", 4u << 20);
-  NodeReplication node(dir_.string());
+  NodeReplication node(dir_.string(), "");
   node.ImageOpened(img);
   std::string reason;
   ASSERT_EQ(node.SetRole(Role(NodeRole::kSecondary), {}, &reason), 0);
@@ -115,16 +115,16 @@ TEST_F(NodeReplicationTest, InconsistentSecondaryRefusesToBecomePrimary) {
 
 TEST_F(NodeReplicationTest, RoleSurvivesARestart) {
   {
-    NodeReplication node(dir_.string());
+    NodeReplication node(dir_.string(), "");
     std::string reason;
     ASSERT_EQ(node.SetRole(Role(NodeRole::kSecondary), {}, &reason), 0);
   }
-  NodeReplication again(dir_.string());
+  NodeReplication again(dir_.string(), "");
   EXPECT_EQ(again.Status().role, "secondary");
 }
 
 TEST_F(NodeReplicationTest, BadRequestsAreRefused) {
-  NodeReplication node(dir_.string());
+  NodeReplication node(dir_.string(), "");
   std::string reason;
   EXPECT_EQ(node.SetRole(Role(static_cast<NodeRole>(9)), {}, &reason), EINVAL);
   EXPECT_NE(reason.find("unknown role 9"), std::string::npos) << reason;

@@ -89,6 +89,17 @@ TEST(ParseSize, JunkNamesTheInputAndTheExpectedForm) {
   }
 }
 
+// Found by hand with `healbench validate` (issue 10): "1ZiB" was called junk ("expected a
+// number with an optional unit"), which hides that the unit is real but too large.
+TEST(ParseSize, UnitsAbovePetaAreTooLarge) {
+  for (const char* text : {"1ZiB", "1EiB", "2e", "1YB", "1 zib"}) {
+    EXPECT_EQ(SizeError(text),
+              std::string("invalid size \"") + text +
+                  "\": units above P (PiB) are too large (a size is below 16 EiB)");
+  }
+  EXPECT_NE(SizeError("1e3").find("expected a number with an optional unit"), std::string::npos);
+}
+
 TEST(ParseSize, NegativeIsRefused) {
   EXPECT_EQ(SizeError("-4k"), "invalid size \"-4k\": must not be negative");
 }

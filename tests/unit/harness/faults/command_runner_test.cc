@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 namespace healbench {
 namespace {
 
@@ -58,6 +62,42 @@ TEST(CommandRunner, OutputIsTruncated) {
 TEST(CommandRunner, DescribeQuotesArgumentsWithSpaces) {
   EXPECT_EQ(DescribeCommand({{"ssh", "s1", "pkill -STOP x"}, false}), "ssh s1 'pkill -STOP x'");
   EXPECT_EQ(DescribeCommand({{"echo a | wc"}, true}), "sh -c 'echo a | wc'");
+}
+
+TEST(CommandRunner, CancelFlagSetBeforehandKillsTheCommandAtOnce) {
+  const std::atomic<bool> cancel{true};
+  const Nanos start = MonotonicNs();
+  const CommandOutcome o = RunCommand({{"sleep", "30"}, false}, 30 * kNsPerSec, &cancel);
+  EXPECT_LT(MonotonicNs() - start, 5 * kNsPerSec);
+  EXPECT_FALSE(o.ok);
+  EXPECT_TRUE(o.cancelled);
+  EXPECT_FALSE(o.timed_out);
+  EXPECT_EQ(o.error, "cancelled: the run ended while it was still running");
+}
+
+TEST(CommandRunner, CancelFlagSetWhileRunningCutsAHungCommandShort) {
+  std::atomic<bool> cancel{false};
+  std::thread setter([&cancel] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    cancel.store(true);
+  });
+  const Nanos start = MonotonicNs();
+  // The whole group goes: the shell's sleep must not keep the output open.
+  const CommandOutcome o = RunCommand({{"sleep 30; echo late"}, true}, 60 * kNsPerSec, &cancel);
+  const Nanos took = MonotonicNs() - start;
+  setter.join();
+  EXPECT_TRUE(o.cancelled);
+  EXPECT_GE(took, 150 * kNsPerMs);
+  EXPECT_LT(took, 10 * kNsPerSec);  // far below the 60 s timeout
+  EXPECT_EQ(o.output.find("late"), std::string::npos);
+}
+
+TEST(CommandRunner, UnsetCancelFlagChangesNothing) {
+  const std::atomic<bool> cancel{false};
+  const CommandOutcome o = RunCommand({{"sh", "-c", "echo done"}, false}, 5 * kNsPerSec, &cancel);
+  EXPECT_TRUE(o.ok);
+  EXPECT_FALSE(o.cancelled);
+  EXPECT_NE(o.output.find("done"), std::string::npos);
 }
 
 }  // namespace

@@ -52,5 +52,23 @@ TEST(ProbeText, Numbers) {
   EXPECT_EQ(probe_text::Normalize("a\xC2\xA0\tb\r\n"), "a  b\n");
 }
 
+TEST(ProbeText, ClipCutsLongTextWithoutSplittingACharacter) {
+  EXPECT_EQ(probe_text::Clip("short", 10), "short");
+  EXPECT_EQ(probe_text::Clip("0123456789", 10), "0123456789");
+  EXPECT_EQ(probe_text::Clip("0123456789A", 10), "0123456...");
+  // Room for 3 bytes before "...", and the third would be half of the 2-byte é: keep "ab".
+  EXPECT_EQ(probe_text::Clip("ab\xC3\xA9"
+                             "cdefgh",
+                             6),
+            "ab...");
+}
+
+TEST(ProbeText, JoinLimitedClipsEachItem) {
+  const std::string long_item(500, 'b');
+  const std::string joined = probe_text::JoinLimited({"a", long_item, "c"}, 2);
+  EXPECT_EQ(joined,
+            "a; " + long_item.substr(0, probe_text::kMaxJoinItemBytes - 3) + "...; +1 more");
+}
+
 }  // namespace
 }  // namespace healbench

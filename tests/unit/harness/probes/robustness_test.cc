@@ -129,6 +129,36 @@ TEST(ProbeRobustness, EveryPrefixAndFlipOfEveryFixtureReturns) {
   }
 }
 
+// Found with the fuzz targets' detail property (tests/fuzz/fuzz_check.h) on long-line inputs:
+// a name or line from the output was copied whole into the detail, so one 3000-byte line
+// made a 3000-byte "summary" (md, gluster text and XML, ceph ok-to-stop).
+TEST(ProbeRobustness, LongLinesGiveAShortDetail) {
+  const std::string x(3000, 'x');
+  std::vector<std::string> lines;
+  for (int i = 0; i < 8; ++i) lines.push_back("Brick h" + std::to_string(i) + x + "\n");
+  const std::vector<std::string> inputs = {
+      "Personalities : [raid1]\nmd" + x + " : active\n",
+      "md0 : active raid1 sda1[0] sdb1[1]\n      100 blocks [2/1] [U_]\nmd1" + x +
+          " : inactive sdc1[0]\n",
+      "Brick " + x + "\nNumber of entries: abc\n",
+      "Brick h:/b\nNumber of entries: " + x + "\n",
+      lines[0] + "Status: Transport endpoint is not connected\n" + lines[1] +
+          "Status: Transport endpoint is not connected\n",
+      "<cliOutput><opRet>-1</opRet><opErrstr>" + x + "</opErrstr></cliOutput>",
+      "Error EBUSY " + x + "\n",
+      x + " role:Primary\n  disk:UpToDate\n  " + x + " connection:Connecting\n",
+      "[{\"name\":\"" + x + "\",\"devices\":[{\"volume\":0,\"disk-state\":\"" + x +
+          "\"}],\"connections\":[]}]",
+  };
+  for (const auto& [name, parse] : Parsers()) {
+    for (const std::string& in : inputs) {
+      const SyncSample s = parse(in);
+      EXPECT_LE(s.detail.size(), kMaxDetailBytes) << name << " on \"" << in.substr(0, 60) << "\"";
+      EXPECT_FALSE(s.detail.empty()) << name;
+    }
+  }
+}
+
 TEST(ProbeRobustness, OtherToolsOutputIsUnknown) {
   // Each parser handed another probe's healthy output.
   const std::string gluster = testing::Fixture("gluster/healthy-heal-info-summary.xml.txt");

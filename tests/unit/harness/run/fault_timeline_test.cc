@@ -14,20 +14,22 @@ namespace {
 // Records every action; fails the ones it is told to.
 class RecordingInjector final : public Injector {
  public:
-  RecordingInjector(std::vector<std::string>* log, std::mutex* mu, std::string fail_action = "")
-      : log_(log), mu_(mu), fail_(std::move(fail_action)) {}
+  RecordingInjector(std::vector<std::string>* log, std::mutex* mu, std::string fail_action = "",
+                    bool fail_uncertain = false)
+      : log_(log), mu_(mu), fail_(std::move(fail_action)), uncertain_(fail_uncertain) {}
   std::string Kind() const override { return "recording"; }
   std::string CannotDo(const std::string&) const override { return ""; }
   ActionOutcome Do(const std::string& action, Nanos) override {
     std::lock_guard<std::mutex> lock(*mu_);
     log_->push_back(action);
-    return {action != fail_, "did " + action};
+    return {action != fail_, "did " + action, action == fail_ && uncertain_};
   }
 
  private:
   std::vector<std::string>* log_;
   std::mutex* mu_;
   std::string fail_;
+  bool uncertain_;
 };
 
 FaultStep Step(std::optional<Nanos> at, std::optional<Nanos> after, const std::string& action,
@@ -46,9 +48,10 @@ class FaultTimelineTest : public ::testing::Test {
     control_.start_ns = MonotonicNs();
     events_ = std::make_unique<EventRecorder>(nullptr, control_.start_ns);
   }
-  std::map<std::string, std::unique_ptr<Injector>> Injectors(const std::string& fail = "") {
+  std::map<std::string, std::unique_ptr<Injector>> Injectors(const std::string& fail = "",
+                                                             bool uncertain = false) {
     std::map<std::string, std::unique_ptr<Injector>> m;
-    m["n1"] = std::make_unique<RecordingInjector>(&log_, &mu_, fail);
+    m["n1"] = std::make_unique<RecordingInjector>(&log_, &mu_, fail, uncertain);
     return m;
   }
   // Waits (bounded) until the injector saw n actions.
@@ -161,6 +164,51 @@ TEST_F(FaultTimelineTest, RandomTimesReplayWithTheSameSeed) {
   };
   const double a = first_time(7), b = first_time(7);
   EXPECT_NEAR(a, b, 0.03);  // same draw; the difference is scheduling noise only
+}
+
+TEST_F(FaultTimelineTest, DisruptiveActionThatMayHaveTakenEffectIsUndoneAtTheEnd) {
+  PhaseTracker phases(&control_);
+  FaultTimeline t({Step(0, {}, "disconnect")}, Injectors("disconnect", /*uncertain=*/true), 1,
+                  &control_, events_.get(), &phases);
+  t.Start();
+  WaitForActions(1);
+  t.Stop();
+  t.UndoAll();
+  EXPECT_EQ(log_, (std::vector<std::string>{"disconnect", "reconnect"}));
+  const auto ev = events_->Snapshot();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_FALSE(ev[0].ok);
+  EXPECT_EQ(ev[1].kind, "undo");
+  EXPECT_NE(ev[1].detail.find("may have taken effect"), std::string::npos) << ev[1].detail;
+  EXPECT_EQ(phases.Current(), "baseline");  // a failed step does not make the run degraded
+}
+
+TEST_F(FaultTimelineTest, PlainlyFailedDisruptiveActionIsNotUndone) {
+  PhaseTracker phases(&control_);
+  FaultTimeline t({Step(0, {}, "disconnect")}, Injectors("disconnect"), 1, &control_, events_.get(),
+                  &phases);
+  t.Start();
+  WaitForActions(1);
+  t.Stop();
+  t.UndoAll();
+  EXPECT_EQ(log_, (std::vector<std::string>{"disconnect"}));
+}
+
+TEST_F(FaultTimelineTest, StopCutsAHungCommandStepShort) {
+  PhaseTracker phases(&control_);
+  FaultStep hung = Step(0, {}, "command");
+  hung.command.argv = {"sleep", "30"};
+  hung.timeout_ns = 60 * kNsPerSec;
+  FaultTimeline t({hung}, Injectors(), 1, &control_, events_.get(), &phases);
+  t.Start();
+  usleep(200 * 1000);  // the command is running
+  const Nanos stop_at = MonotonicNs();
+  t.Stop();
+  EXPECT_LT(MonotonicNs() - stop_at, 5 * kNsPerSec);  // not the step's 60 s timeout
+  const auto ev = events_->Snapshot();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_FALSE(ev[0].ok);
+  EXPECT_NE(ev[0].detail.find("cancelled"), std::string::npos) << ev[0].detail;
 }
 
 }  // namespace
