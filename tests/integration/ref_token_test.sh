@@ -9,19 +9,23 @@ echo "s3cret-$RANDOM$RANDOM" >"$WORK/token"
 echo "not-the-secret" >"$WORK/other"
 : >"$WORK/empty"
 
-# start_node NAME [ARGS...]: a node on 127.0.0.1:0 with the token; prints its address.
+# start_node NAME: a node on 127.0.0.1:0 with the token; sets ADDR to its address and PIDS+=.
+# (Not in a $(…) subshell: the node must be the test's own child, stopped at the end.)
+PIDS=()
 start_node() {
-  local n="$1"; shift
-  mkdir -p "$WORK/$n"
-  "$HB" node --listen 127.0.0.1:0 --dir "$WORK/$n" --token-file "$WORK/token" "$@" \
-    >"$WORK/$n.out" 2>"$WORK/$n.err" &
+  mkdir -p "$WORK/$1"
+  "$HB" node --listen 127.0.0.1:0 --dir "$WORK/$1" --token-file "$WORK/token" \
+    >"$WORK/$1.out" 2>"$WORK/$1.err" &
+  PIDS+=($!)
   on_exit "kill $! 2>/dev/null"
-  for _ in $(seq 50); do grep -qs listening "$WORK/$n.out" && break; sleep 0.1; done
-  sed -n 's/^listening //p' "$WORK/$n.out"
+  for _ in $(seq 50); do grep -qs listening "$WORK/$1.out" && break; sleep 0.1; done
+  ADDR=$(sed -n 's/^listening //p' "$WORK/$1.out")
+  [ -n "$ADDR" ] || fail "node $1 with --token-file did not start: $(cat "$WORK/$1.err")"
 }
-A=$(start_node n1)
-B=$(start_node n2)
-[ -n "$A" ] && [ -n "$B" ] || fail "nodes with --token-file did not start: $(cat "$WORK"/n*.err)"
+start_node n1
+A=$ADDR
+start_node n2
+B=$ADDR
 NODES="backend.nodes=[\"$A\", \"$B\"]"
 common=(--set backend.kind=ref --set "$NODES" --set images.size=16MiB --set run.duration=2s
         --set workload.profile=randwrite --set workload.verify=true -q)
@@ -84,3 +88,9 @@ wait "$run" || fail "spawned run with a token: exit $? ($(cat "$WORK/spawned.err
   fail "a spawned node answered a client without the token: $(cat "$WORK/plain.out")"
 json_check "$WORK/spawned/results.json" 'r["totals"]["write"]["ios"] > 0 and r["totals"]["write"]["errors"] == 0' "spawned nodes with a token: writes"
 pass "spawned nodes run with the backend's token file and refuse a client without it"
+
+for pid in "${PIDS[@]}"; do
+  kill "$pid"
+  wait "$pid" || fail "node $pid exited non-zero on SIGTERM"
+done
+pass "the external nodes stopped on SIGTERM"
