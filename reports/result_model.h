@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -127,6 +128,33 @@ struct Resources {
   std::uint64_t max_rss_kib = 0;
 };
 
+struct RunResult;
+
+// A fleet run (mpirun): each rank is a client host. The run's top-level figures are the whole
+// fleet's (histograms merged exactly, stalls over every rank's I/O pooled); this says what each
+// rank saw and where the fleet stalled together.
+struct FleetRank {
+  int rank = 0;
+  std::string host;
+  std::string status;  // "finished", "failed" (ended with a non-zero exit) or "missing"
+  int exit_code = 0;
+  std::string error;                        // why it failed or is missing
+  std::string results_path;                 // the rank's own results.json, on its host
+  std::shared_ptr<const RunResult> result;  // null when missing
+};
+
+struct FleetStall {
+  double start_s = 0, end_s = 0, duration_s = 0;
+  std::vector<int> ranks;  // every rank in a stall at some point of it
+};
+
+struct Fleet {
+  int ranks = 0;
+  int stall_min_ranks = 1;  // ranks that must stall at once for a fleet stall
+  std::vector<FleetRank> per_rank;
+  std::vector<FleetStall> stalls;
+};
+
 struct RunResult {
   Context context;
   double duration_s = 0;
@@ -145,6 +173,7 @@ struct RunResult {
   std::vector<IntervalRow> timeseries;
   Resources resources;
   std::vector<std::string> images;  // names, in run order
+  std::optional<Fleet> fleet;       // fleet runs only
 };
 
 bool SloPass(const RunResult& r);  // every applicable check passed

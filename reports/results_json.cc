@@ -86,6 +86,35 @@ json IntervalJson(const IntervalRow& row) {
           {"sync_state", row.sync_state.empty() ? json(nullptr) : json(row.sync_state)}};
 }
 
+// Per rank: what it measured on its own (its results.json holds the rest, time series too).
+json FleetRankJson(const FleetRank& fr) {
+  json j = {{"rank", fr.rank},           {"host", fr.host},   {"status", fr.status},
+            {"exit_code", fr.exit_code}, {"error", fr.error}, {"results", fr.results_path}};
+  if (!fr.result) return j;
+  const json full = ToJson(*fr.result);
+  for (const char* key :
+       {"duration_s", "totals", "phases", "stalls", "derived", "integrity", "slo", "images"}) {
+    j[key] = full[key];
+  }
+  return j;
+}
+
+json FleetJson(const Fleet& f) {
+  json ranks = json::array();
+  for (const FleetRank& fr : f.per_rank) ranks.push_back(FleetRankJson(fr));
+  json stalls = json::array();
+  for (const FleetStall& s : f.stalls) {
+    stalls.push_back({{"start_s", s.start_s},
+                      {"end_s", s.end_s},
+                      {"duration_s", s.duration_s},
+                      {"ranks", s.ranks}});
+  }
+  return {{"ranks", f.ranks},
+          {"stall_min_ranks", f.stall_min_ranks},
+          {"per_rank", std::move(ranks)},
+          {"fleet_stalls", std::move(stalls)}};
+}
+
 }  // namespace
 
 bool SloPass(const RunResult& r) {
@@ -195,6 +224,7 @@ json ToJson(const RunResult& r) {
                     {"cpu_sys_s", r.resources.cpu_sys_s},
                     {"max_rss_kib", r.resources.max_rss_kib}};
   j["images"] = r.images;
+  if (r.fleet) j["fleet"] = FleetJson(*r.fleet);
   return j;
 }
 

@@ -256,6 +256,42 @@ std::string Slo(const RunResult& r) {
 
 }  // namespace
 
+// A fleet run: each rank's own figures, then the stretches where ranks stalled together.
+std::string FleetSection(const RunResult& r) {
+  if (!r.fleet) return "";
+  const Fleet& f = *r.fleet;
+  std::string out =
+      "fleet: " + std::to_string(f.ranks) + " ranks (figures above are the whole " + "fleet's)\n";
+  Table t({true, false, false, true, true, true, false});
+  t.AddRow({"rank", "host", "status", "IOPS", "stalls", "max stall", "images"});
+  for (const FleetRank& fr : f.per_rank) {
+    if (!fr.result) {
+      t.AddRow({std::to_string(fr.rank), fr.host, fr.status, "-", "-", "-", "-"});
+      continue;
+    }
+    std::uint64_t ios = 0;
+    for (const OpTotals& o : fr.result->totals) ios += o.ios;
+    const double secs = std::max(1e-9, fr.result->duration_s);
+    t.AddRow({std::to_string(fr.rank), fr.host, fr.status,
+              Number(std::round(static_cast<double>(ios) / secs)),
+              std::to_string(fr.result->stalls.size()), MaxStall(fr.result->stalls),
+              std::to_string(fr.result->images.size())});
+  }
+  out += t.Render("  ");
+  out += "  fleet stalls (" + std::to_string(f.stall_min_ranks) + "+ of " +
+         std::to_string(f.ranks) + " ranks stalled at once): " + std::to_string(f.stalls.size()) +
+         '\n';
+  Table st({false, true, false});
+  for (std::size_t i = 0; i < f.stalls.size() && i < kMaxStallsListed; ++i) {
+    const FleetStall& s = f.stalls[i];
+    std::vector<std::string> ranks;
+    for (int rank : s.ranks) ranks.push_back(std::to_string(rank));
+    st.AddRow({At(s.start_s, 2), FormatDurationS(s.duration_s), "ranks " + Join(ranks, ",")});
+  }
+  if (!f.stalls.empty()) out += st.Render("    ");
+  return out;
+}
+
 std::string TerminalSummary(const RunResult& r) {
   std::string out = Header(r);
   out += '\n' + PhaseTable(r);
@@ -264,6 +300,7 @@ std::string TerminalSummary(const RunResult& r) {
   out += '\n' + SyncAndDerived(r);
   out += Totals(r);
   out += IntegrityLine(r);
+  if (r.fleet) out += '\n' + FleetSection(r);
   out += '\n' + Slo(r);
   return out;
 }

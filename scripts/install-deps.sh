@@ -12,6 +12,7 @@ packages=(
   glusterfs-server glusterfs-client libglusterfs-dev attr nftables
   librbd-dev librados-dev ceph-mon ceph-osd ceph-mgr ceph-common
   prometheus-cpp-dev prometheus prometheus-pushgateway
+  libopenmpi-dev openmpi-bin
   chromium
 )
 missing=()

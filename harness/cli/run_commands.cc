@@ -3,10 +3,13 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "harness/cli/command_options.h"
 #include "harness/cli/commands.h"
 #include "harness/core/units.h"
+#include "harness/fleet/fleet_session.h"
+#include "harness/fleet/fleet_transport.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/scenario_loader.h"
 
@@ -82,18 +85,44 @@ int RunCommand(const std::vector<std::string>& args) {
     return ExitCodeFor(scenario.error());
   }
   if (a.force) scenario->workload.overwrite = true;
+  // Under mpirun each rank is a client host of one fleet run (harness/fleet).
+  auto transport = JoinFleetIfLaunched();
+  if (!transport.ok()) {
+    fprintf(stderr, "healbench run: %s\n", transport.error().message.c_str());
+    return ExitCodeFor(transport.error());
+  }
+  std::optional<FleetSession> fleet;
+  if (*transport) fleet.emplace(transport->get(), scenario->run.fleet_timeout_ns);
+  const bool member = fleet && !fleet->root();
   RunOptions options;
   options.out_override = a.out;
-  options.progress = !a.quiet;
-  options.print_summary = !a.quiet;
-  options.metrics_listen = a.metrics_listen;
-  options.pushgateway = a.pushgateway;
-  options.textfile = a.textfile;
+  options.progress = !a.quiet && !member;  // rank 0 speaks for the fleet
+  options.print_summary = !a.quiet && !member;
+  if (!member) {
+    options.metrics_listen = a.metrics_listen;
+    options.pushgateway = a.pushgateway;
+    options.textfile = a.textfile;
+  }
+  options.fleet = fleet ? &*fleet : nullptr;
   auto outcome = ExecuteRun(*scenario, options);
   if (!outcome.ok()) {
-    fprintf(stderr, "healbench run: %s\n", outcome.error().message.c_str());
-    return ExitCodeFor(outcome.error());
+    const std::string who = fleet ? " (rank " + std::to_string(fleet->rank()) + ")" : "";
+    fprintf(stderr, "healbench run%s: %s\n", who.c_str(), outcome.error().message.c_str());
+    const int code = ExitCodeFor(outcome.error());
+    if (fleet) {
+      fleet->AbandonSetup(outcome.error().message);
+      (*transport)->FlushSends(2 * kNsPerSec);
+      (*transport)->Leave(false, code);
+    }
+    return code;
   }
+  if (!fleet) return outcome->exit_code;
+  // Rank 0's exit code speaks for the fleet; a rank whose results rank 0 took exits 0.
+  if (member) {
+    (*transport)->Leave(outcome->handed_over, outcome->exit_code);
+    return outcome->handed_over ? 0 : outcome->exit_code;
+  }
+  (*transport)->Leave(outcome->fleet_complete, outcome->exit_code);
   return outcome->exit_code;
 }
 

@@ -118,4 +118,29 @@ std::vector<std::pair<int, std::uint64_t>> LatencyHistogram::NonEmptyBins() cons
   return out;
 }
 
+LatencyHistogram::Parts LatencyHistogram::ToParts() const {
+  Parts p;
+  p.bins = NonEmptyBins();
+  p.min = Min();
+  p.max = Max();
+  p.sum_hi = static_cast<double>(sum_);
+  p.sum_lo = static_cast<double>(sum_ - static_cast<long double>(p.sum_hi));
+  return p;
+}
+
+std::optional<LatencyHistogram> LatencyHistogram::FromParts(const Parts& parts) {
+  LatencyHistogram h;
+  for (const auto& [index, n] : parts.bins) {
+    if (index < 0 || index >= kBinCount) return std::nullopt;
+    h.bins_[static_cast<std::size_t>(index)] += n;
+    h.count_ += n;
+  }
+  if (h.count_ > 0) {
+    h.min_ = parts.min;
+    h.max_ = parts.max;
+    h.sum_ = static_cast<long double>(parts.sum_hi) + static_cast<long double>(parts.sum_lo);
+  }
+  return h;
+}
+
 }  // namespace healbench

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -43,6 +44,17 @@ class LatencyHistogram {
   static std::int64_t BinUpperBound(int index);  // exclusive
   // Non-empty bins as (index, count), ascending: the raw export that other runs merge.
   std::vector<std::pair<int, std::uint64_t>> NonEmptyBins() const;
+
+  // The exact state, for another process to rebuild (a fleet's ranks): non-empty bins, the
+  // exact extremes and the sum as a pair of doubles (hi + lo), which keeps the mean exact.
+  struct Parts {
+    std::vector<std::pair<int, std::uint64_t>> bins;
+    std::int64_t min = 0, max = 0;
+    double sum_hi = 0, sum_lo = 0;
+  };
+  Parts ToParts() const;
+  // nullopt when a bin index is out of range (a corrupt message).
+  static std::optional<LatencyHistogram> FromParts(const Parts& parts);
 
  private:
   std::array<std::uint64_t, kBinCount> bins_{};

@@ -54,6 +54,19 @@ class StallRecorder {
   // once; AnalyzeStalls closes the gap itself for a recorder that was not finished.
   void Finish(Nanos run_end_ns);
 
+  // A recorder rebuilt from another process's (a fleet rank's), its times already moved onto
+  // this process's clock.
+  static StallRecorder Restore(Nanos threshold_ns, Nanos last_completion_ns,
+                               std::uint64_t completions, bool finished, std::vector<SlowIo> slow,
+                               std::vector<Gap> gaps) {
+    StallRecorder r(threshold_ns, last_completion_ns);
+    r.completions_ = completions;
+    r.finished_ = finished;
+    r.slow_ = std::move(slow);
+    r.gaps_ = std::move(gaps);
+    return r;
+  }
+
   Nanos threshold_ns() const { return threshold_ns_; }
   const std::vector<SlowIo>& slow_ios() const { return slow_; }
   // This recorder's gaps longer than the threshold, ascending and disjoint.

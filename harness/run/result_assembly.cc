@@ -126,14 +126,21 @@ void FillSyncColumn(const std::vector<report::SyncSample>& samples,
   }
 }
 
+std::vector<WorkerMeasurements> MeasurementsOf(
+    const std::vector<std::unique_ptr<Worker>>& workers) {
+  std::vector<WorkerMeasurements> out;
+  for (const auto& w : workers) out.push_back({&w->phases(), &w->stalls()});
+  return out;
+}
+
 void AssembleMeasurements(const AssemblyInput& in, report::RunResult* r) {
-  const auto& workers = *in.workers;
+  const auto& workers = in.workers;
   // Per phase: merge every worker's histograms.
   for (std::size_t pi = 0; pi < in.phases.size(); ++pi) {
     PhaseStats merged;
     for (const auto& w : workers) {
-      if (pi >= w->phases().size()) continue;
-      const PhaseStats& ps = w->phases()[pi];
+      if (pi >= w.phases->size()) continue;
+      const PhaseStats& ps = (*w.phases)[pi];
       for (int op = 0; op < kReportedOps; ++op) {
         merged.ops[op].ios += ps.ops[op].ios;
         merged.ops[op].bytes += ps.ops[op].bytes;
@@ -166,7 +173,7 @@ void AssembleMeasurements(const AssemblyInput& in, report::RunResult* r) {
 
   // Stalls.
   std::vector<const StallRecorder*> recorders;
-  for (const auto& w : workers) recorders.push_back(&w->stalls());
+  for (const auto& w : workers) recorders.push_back(w.stalls);
   const StallReport sr =
       AnalyzeStalls(recorders, static_cast<std::uint32_t>(in.image_names.size()), in.run_end_ns);
   double max_stall = 0;

@@ -19,8 +19,15 @@ struct PhaseSpan {
   Nanos end_ns = 0;
 };
 
+// What one worker measured: a local Worker's, or a fleet rank's worker rebuilt from its message.
+struct WorkerMeasurements {
+  const std::vector<PhaseStats>* phases = nullptr;
+  const StallRecorder* stalls = nullptr;
+};
+std::vector<WorkerMeasurements> MeasurementsOf(const std::vector<std::unique_ptr<Worker>>& workers);
+
 struct AssemblyInput {
-  const std::vector<std::unique_ptr<Worker>>* workers = nullptr;
+  std::vector<WorkerMeasurements> workers;
   std::vector<PhaseSpan> phases;         // in order; workers' phase index matches
   std::vector<std::string> image_names;  // by run-wide image index
   Nanos run_start_ns = 0;

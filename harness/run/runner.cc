@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -18,6 +21,8 @@
 #include "harness/core/units.h"
 #include "harness/faults/injector_factory.h"
 #include "harness/faults/netfilter_injector.h"
+#include "harness/fleet/fleet_merge.h"
+#include "harness/fleet/fleet_session.h"
 #include "harness/metrics/final_figures.h"
 #include "harness/metrics/run_metrics.h"
 #include "harness/probes/backend_state_probe.h"
@@ -50,15 +55,30 @@ namespace {
 constexpr Nanos kIntervalGraceNs = 200 * kNsPerMs;
 constexpr Nanos kSamplerTickNs = 20 * kNsPerMs;
 
+std::string HostName() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+// The backend options a fleet rank uses: the nodes rank 0 runs instead of its own.
+std::map<std::string, std::string> RankBackendOptions(const Scenario& s, const FleetSetup& setup) {
+  std::map<std::string, std::string> o = s.backend.options;
+  if (s.backend.kind != "ref" || setup.nodes.empty()) return o;
+  std::string list;
+  for (const std::string& n : setup.nodes) list += (list.empty() ? "\"" : ", \"") + n + "\"";
+  o["nodes"] = "[" + list + "]";
+  o.erase("test_faults");  // the nodes' own business, set where they were started
+  return o;
+}
+
 report::Context MakeContext(const Scenario& s, std::uint64_t seed, int threads) {
   report::Context c;
   c.version = kVersion;
   c.git_sha = kGitSha;
   c.build_type = kBuildType;
   c.seed = seed;
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  c.host = host;
+  c.host = HostName();
   utsname u{};
   if (uname(&u) == 0) c.kernel = std::string(u.sysname) + " " + u.release;
   c.started_at = WallClockIso8601();
@@ -98,11 +118,22 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     return MakeError(ErrorCode::kNotSupported,
                      "backend.kind = \"" + entry->name + "\" is not available: " + why);
   }
+  // A fleet: rank 0 runs the faults and probes; the other ranks wait for its setup.
+  FleetSession* fleet = options.fleet;
+  const bool fleet_root = fleet != nullptr && fleet->root();
+  const bool fleet_member = fleet != nullptr && !fleet->root();
+  std::optional<FleetSetup> setup;
+  if (fleet_member) {
+    auto got = fleet->WaitSetup();
+    if (!got.ok()) return got.error();
+    setup = *got;
+  }
   // Injectors first: a node that cannot be faulted must stop the run before it starts, and
   // a proxy must be listening before the backend connects through it.
   std::map<std::string, std::unique_ptr<Injector>> injectors;
   bool uses_netfilter = false;
   for (const auto& [name, node] : scenario.nodes) {
+    if (fleet_member) break;
     auto inj = MakeInjector(node);
     if (!inj.ok()) return inj.error();
     uses_netfilter = uses_netfilter || node.injector == "netfilter";
@@ -110,7 +141,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   }
   OwnedNodeFronts node_fronts;  // before the backend: its proxies outlive the backend's clients
   BackendConfig bc{scenario.backend.kind, scenario.backend.path, scenario.backend.direct,
-                   scenario.backend.options};
+                   setup ? RankBackendOptions(scenario, *setup) : scenario.backend.options};
   bc.overwrite = scenario.workload.overwrite;
   auto backend_or = entry->make(bc);
   if (!backend_or.ok()) return backend_or.error();
@@ -143,31 +174,46 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
                          "\" cannot flush, but the workload flushes (workload.fsync_every)");
   }
 
-  const std::uint64_t seed = scenario.run.seed
+  // A fleet rank's seed is rank 0's plus its rank: every rank issues its own stream.
+  const std::uint64_t seed = setup ? setup->seed + static_cast<std::uint64_t>(fleet->rank())
+                             : scenario.run.seed
                                  ? *scenario.run.seed
                                  : std::random_device{}() * 0x100000001ull % 1000000000ull;
-  fprintf(stdout, "healbench: seed %llu (replay with --set run.seed=%llu)\n",
-          static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
-  fflush(stdout);
+  if (!fleet_member) {
+    fprintf(stdout, "healbench: seed %llu (replay with --set run.seed=%llu)\n",
+            static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
+    fflush(stdout);
+  }
 
   std::vector<ImageSpec> specs;
   const std::uint64_t image_size = scenario.images.size_bytes / caps.alignment * caps.alignment;
+  // In a fleet each rank drives images of its own: vm-r2-0 is rank 2's first.
+  const std::string prefix =
+      scenario.images.prefix + (fleet ? "-r" + std::to_string(fleet->rank()) : "");
   for (std::uint32_t i = 0; i < scenario.images.count; ++i) {
-    specs.push_back({scenario.images.prefix + "-" + std::to_string(i), image_size});
+    specs.push_back({prefix + "-" + std::to_string(i), image_size});
   }
   std::unique_ptr<SyncProbe> probe;
-  const bool backend_probe = scenario.probe && scenario.probe->kind == "ref";
-  if (scenario.probe && !backend_probe) {
+  const bool backend_probe = scenario.probe && scenario.probe->kind == "ref" && !fleet_member;
+  if (scenario.probe && !backend_probe && !fleet_member) {
     auto p = MakeSyncProbe(*scenario.probe, scenario.images.size_bytes);
     if (!p.ok()) return p.error();
     probe = std::move(*p);
   }
   // OUT exists before Prepare: nodes the backend starts keep their data and logs there.
-  auto out_dir = PrepareOutDir(scenario, options.out_override);
+  auto out_dir = PrepareOutDir(
+      scenario, setup ? RankOutDir(setup->out_dir, fleet->rank()) : options.out_override);
   if (!out_dir.ok()) return out_dir.error();
   backend->HostNodes(node_fronts.Hosting(*out_dir));
   auto prepared = backend->Prepare(specs);
   if (!prepared.ok()) return prepared.error();
+  if (fleet_root) {  // the nodes rank 0 runs are the fleet's storage: everyone connects to them
+    FleetSetup s;
+    s.out_dir = *out_dir;
+    s.seed = seed;
+    for (const OwnedNode& n : backend->OwnedNodes()) s.nodes.push_back(n.front);
+    fleet->SendSetup(s);
+  }
   if (backend_probe) {  // the backend's own replication state: there once it is prepared
     auto p = MakeBackendStateProbe(backend.get());
     if (!p.ok()) return p.error();
@@ -177,7 +223,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   const std::optional<ExpectedStall> expected_stall =
       probe ? probe->ReadExpectedStall() : std::nullopt;
   // Nodes the backend runs itself are reached by name: their proxies, signals, restart.
-  node_fronts.AddInjectors(backend.get(), &injectors);
+  if (!fleet_member) node_fronts.AddInjectors(backend.get(), &injectors);
   std::optional<RunVerify> verify;  // workload.verify: run id and OUT/verify/
   if (scenario.workload.verify) {
     auto v = PrepareRunVerify(scenario, *params, caps, *out_dir, seed);
@@ -200,6 +246,18 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   if (!log.Open(*out_dir + "/events.jsonl", &log_error))
     return MakeError(ErrorCode::kBadInput, log_error);
 
+  if (fleet) {  // every rank ready, then all start at once
+    FleetHello hello;
+    hello.host = HostName();
+    hello.workers = threads;
+    hello.images = result.images;
+    if (fleet_root) {
+      if (auto rc = fleet->GatherHellos(hello); !rc.ok()) return rc.error();
+    } else {
+      fleet->SendHello(hello);
+    }
+    if (auto rc = fleet->StartTogether(); !rc.ok()) return rc.error();
+  }
   RunControl control;
   InstallInterruptHandlers();
   control.start_ns = MonotonicNs();
@@ -210,8 +268,14 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   auto metrics_or = RunMetrics::Create(options.metrics_listen, scenario, result.context);
   if (!metrics_or.ok()) return metrics_or.error();
   RunMetrics& metrics = **metrics_or;  // live Prometheus figures; fed by the observers below
-  events.SetObserver([&metrics](const report::Event& e) { metrics.OnEvent(e); });
-  phases.SetObserver([&metrics](const std::string& p) { metrics.OnPhase(p); });
+  events.SetObserver([&metrics, fleet_root, fleet](const report::Event& e) {
+    metrics.OnEvent(e);
+    if (fleet_root) fleet->QueueEvent(e);
+  });
+  phases.SetObserver([&metrics, fleet_root, fleet](const std::string& p) {
+    metrics.OnPhase(p);
+    if (fleet_root) fleet->QueuePhase(p);
+  });
   if (uses_netfilter) {
     for (const std::string& t : RemoveStaleNetfilterTables()) {
       events.Add("cleanup", "netfilter", "", true,
@@ -262,16 +326,23 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   timeline.Start();
 
   // Sampler loop.
+  // This rank's intervals; on a fleet's rank 0 also every rank's, which the progress line and
+  // the live metrics show.
   IntervalAggregator agg(scenario.run.interval_ns, workers.size());
-  agg.SetObserver([&metrics](int op, const OpCounters& c, const LatencyHistogram& h) {
+  std::optional<IntervalAggregator> fleet_agg;
+  if (fleet_root) fleet_agg.emplace(scenario.run.interval_ns, fleet->TotalWorkers());
+  IntervalAggregator& shown = fleet_agg ? *fleet_agg : agg;
+  shown.SetObserver([&metrics](int op, const OpCounters& c, const LatencyHistogram& h) {
     metrics.OnOpInterval(op, c.ios, c.bytes, c.errors, h);
   });
+  if (fleet) fleet->Attach(&control, &events, &phases, fleet_agg ? &*fleet_agg : nullptr);
   ProgressLine progress(scenario.run.duration_ns, scenario.run.stall_threshold_ns,
                         options.progress);
   std::int64_t next_index = 0;
   bool interrupted = false;
   std::optional<Error> failure;
-  auto live = [&](Nanos now, std::uint32_t* inflight, Nanos* oldest_age) {
+  // In flight now on this rank; shown = true adds the other ranks' latest (fleet's rank 0).
+  auto live = [&](Nanos now, std::uint32_t* inflight, Nanos* oldest_age, bool shown_figures) {
     *inflight = 0;
     Nanos oldest = INT64_MAX;
     for (auto& w : workers) {
@@ -279,17 +350,29 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
       oldest = std::min(oldest, w->OldestSubmitNs());
     }
     *oldest_age = oldest == INT64_MAX ? 0 : std::max<Nanos>(0, now - oldest);
+    if (shown_figures && fleet_root) {
+      *inflight += fleet->RemoteInflight();
+      *oldest_age = std::max(*oldest_age, fleet->RemoteOldestAgeNs());
+    }
   };
   auto collect = [&](std::int64_t below, bool force) {
     for (std::size_t i = 0; i < workers.size(); ++i) {
-      for (const IntervalReport& r : workers[i]->TakeIntervals()) agg.Add(static_cast<int>(i), r);
+      for (const IntervalReport& r : workers[i]->TakeIntervals()) {
+        agg.Add(static_cast<int>(i), r);
+        if (fleet_agg) fleet_agg->Add(static_cast<int>(i), r);  // rank 0's workers come first
+        if (fleet_member) fleet->Forward(static_cast<std::uint32_t>(i), r);
+      }
     }
     std::uint32_t inflight;
     Nanos age;
-    live(MonotonicNs(), &inflight, &age);
+    live(MonotonicNs(), &inflight, &age, false);
+    if (fleet) fleet->Pump(inflight, age);
+    const std::string phase = phases.Current();
+    if (fleet_agg) agg.TakeReady(below, force, inflight, NsToSeconds(age), phase);
+    live(MonotonicNs(), &inflight, &age, true);
     metrics.OnLive(inflight, age);
     for (const report::IntervalRow& row :
-         agg.TakeReady(below, force, inflight, NsToSeconds(age), phases.Current())) {
+         shown.TakeReady(below, force, inflight, NsToSeconds(age), phase)) {
       progress.Update(static_cast<Nanos>(row.t_s * 1e9), row, inflight, age);
     }
   };
@@ -336,11 +419,17 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
       }
     }
     // Between rows the line still shows a stall growing, at the sampler's tick.
-    if (options.progress && !agg.rows().empty()) {
+    if (fleet) {  // intervals and events to and from the other ranks, every tick
       std::uint32_t inflight;
       Nanos age;
-      live(now, &inflight, &age);
-      progress.Update(elapsed, agg.rows().back(), inflight, age);
+      live(now, &inflight, &age, false);
+      fleet->Pump(inflight, age);
+    }
+    if (options.progress && !shown.rows().empty()) {
+      std::uint32_t inflight;
+      Nanos age;
+      live(now, &inflight, &age, true);
+      progress.Update(elapsed, shown.rows().back(), inflight, age);
     }
     std::this_thread::sleep_for(std::chrono::nanoseconds(kSamplerTickNs));
   }
@@ -369,6 +458,23 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   // Everything the workers reported, including the partial last interval.
   const std::int64_t last =
       (run_end - control.start_ns + scenario.run.interval_ns - 1) / scenario.run.interval_ns;
+  // A fleet's rank 0 waits (bounded) for every rank's results; their last intervals come first.
+  std::map<int, FleetFinal> finals;
+  std::vector<int> missing_ranks;
+  if (fleet_root) {
+    finals = fleet->CollectFinals(std::max(MonotonicNs(), run_end) + scenario.run.drain_timeout_ns +
+                                  fleet->timeout_ns());
+    for (int r = 1; r < fleet->size(); ++r) {
+      if (finals.count(r) != 0) continue;
+      missing_ranks.push_back(r);
+      events.Add("fleet", "rank_missing", "", false,
+                 "rank " + std::to_string(r) + " (" +
+                     fleet->hellos()[static_cast<std::size_t>(r)].host +
+                     ") never handed over its results within run.fleet_timeout after the run "
+                     "ended: it died or hung; the fleet's figures leave it out",
+                 MonotonicNs());
+    }
+  }
   collect(std::max<std::int64_t>(last, 1), true);
   progress.Finish();
   RestoreInterruptHandlers();
@@ -376,6 +482,8 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   result.duration_s = NsToSeconds(run_end - control.start_ns);
   result.interrupted = interrupted;
   result.timeseries = agg.rows();
+  std::vector<report::IntervalRow> fleet_rows = shown.rows();
+  FillSyncColumn(result.sync_samples, &fleet_rows);
   FillSyncColumn(result.sync_samples, &result.timeseries);
   // The last row may cover a partial interval: clamp its end time to the run's end.
   if (!result.timeseries.empty())
@@ -408,7 +516,7 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   result.events = events.Snapshot();
 
   AssemblyInput in;
-  in.workers = &workers;
+  in.workers = MeasurementsOf(workers);
   in.phases = phases.Spans(run_end);
   in.stall_threshold_ns = scenario.run.stall_threshold_ns;
   in.image_names = result.images;
@@ -421,7 +529,49 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     result.derived.expected_stall_basis = expected_stall->basis;
   }
   result.resources = ReadResources();
+  if (fleet) fleet->Detach();  // events rank 0 sends from now on are not this run's
   log.Close();
+
+  if (fleet_member) {  // this rank's own results stay in its OUT/ranks/rank-N; rank 0 gets a copy
+    FleetFinal final;
+    final.results_json = report::ResultsJsonText(result);
+    for (const auto& w : workers) final.workers.push_back(CaptureWorker(*w, control.start_ns));
+    final.exit_code = failure || timeline.Aborted() || abandoned > 0 ? 3
+                      : report::SloPass(result)                      ? 0
+                                                                     : 1;
+    outcome.handed_over = fleet->HandOver(final);
+  }
+  std::string fleet_problem;  // rank 0: ranks that are missing or failed
+  if (fleet_root) {
+    std::string err;
+    std::error_code ec;
+    std::filesystem::create_directories(RankOutDir(*out_dir, 0), ec);
+    if (!report::WriteFileAtomically(RankOutDir(*out_dir, 0) + "/results.json",
+                                     report::ResultsJsonText(result), &err)) {
+      fprintf(stderr, "healbench: could not write rank 0's own results: %s\n", err.c_str());
+    }
+    FleetMergeInput fm;
+    fm.own = &result;
+    fm.workers = &workers;
+    fm.finals = &finals;
+    for (const FleetHello& h : fleet->hellos()) {
+      fm.hosts.push_back(h.host);
+      fm.images.push_back(h.images);
+    }
+    fm.fleet_rows = fleet_rows;
+    fm.out_dir = *out_dir;
+    fm.stall_ranks_spec = scenario.run.fleet_stall_ranks;
+    fm.assembly = in;
+    report::RunResult merged = MergeFleet(fm);
+    fleet->SayDone(finals);
+    for (const report::FleetRank& fr : merged.fleet->per_rank) {
+      if (fr.status == "finished") continue;
+      fleet_problem += "\n  rank " + std::to_string(fr.rank) + " (" + fr.host + "): " + fr.status +
+                       (fr.error.empty() ? "" : ", " + fr.error);
+    }
+    outcome.fleet_complete = missing_ranks.empty();
+    result = std::move(merged);
+  }
 
   std::string err;
   const bool results_written = report::WriteFileAtomically(*out_dir + "/results.json",
@@ -438,11 +588,14 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   metrics.OnFinish(result);
   if (PublishFinalFigures(result, scenario, options.pushgateway, options.textfile) != 0)
     outcome.exit_code = 3;
-  if (options.print_summary) {
+  if (options.print_summary && !fleet_member) {
     fputs(report::TerminalSummary(result).c_str(), stdout);
     if (results_written) fprintf(stdout, "results: %s/results.json\n", out_dir->c_str());
   }
-  if (failure) {
+  if (!fleet_problem.empty()) {
+    fprintf(stderr, "healbench: not every rank of the fleet finished:%s\n", fleet_problem.c_str());
+    outcome.exit_code = 3;
+  } else if (failure) {
     fprintf(stderr, "healbench: backend failure during the run: %s\n", failure->message.c_str());
     outcome.exit_code = 3;
   } else if (timeline.Aborted()) {

@@ -23,6 +23,10 @@ struct RunSection {
   std::string out;                         // results directory; empty: default
   std::uint32_t threads = 0;               // worker threads; 0: one per core, at most one per image
   Nanos drain_timeout_ns = 5 * kNsPerSec;  // how long the end of a run waits for in-flight I/O
+  // Fleet runs (mpirun): how many ranks must stall at once for a fleet stall ("any", "all",
+  // "N%" of the ranks, or a count), and the longest wait for another rank (setup, start, end).
+  std::string fleet_stall_ranks = "any";
+  Nanos fleet_timeout_ns = 60 * kNsPerSec;
 };
 
 struct BackendSection {

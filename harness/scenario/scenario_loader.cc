@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "harness/core/units.h"
+#include "harness/scenario/fleet_stall_ranks.h"
 
 namespace healbench {
 namespace {
@@ -31,8 +32,9 @@ constexpr std::string_view kSetSource = "--set";
 
 const std::vector<std::string> kSections = {"run",   "backend", "images", "workload",
                                             "nodes", "fault",   "probe",  "slo"};
-const std::vector<std::string> kRunKeys = {"name", "duration", "interval", "stall_threshold",
-                                           "seed", "out",      "threads",  "drain_timeout"};
+const std::vector<std::string> kRunKeys = {
+    "name", "duration", "interval",      "stall_threshold",   "seed",
+    "out",  "threads",  "drain_timeout", "fleet_stall_ranks", "fleet_timeout"};
 const std::vector<std::string> kBackendKinds = {"ref",   "file",  "null", "nbd",
                                                 "iscsi", "gfapi", "rbd"};
 // Keys of [backend] beyond kind/path/direct, kept as TOML text for the backend that reads
@@ -594,6 +596,25 @@ void Loader::LoadRun(const toml::table& t, RunSection& run) {
       if (auto i = Integer(v, key, 0, 1024)) run.threads = static_cast<std::uint32_t>(*i);
     } else if (name == "drain_timeout") {
       if (auto d = Duration(v, key)) run.drain_timeout_ns = *d;
+    } else if (name == "fleet_stall_ranks") {
+      if (auto str = String(v, key)) {
+        if (FleetStallRanksValid(*str)) {
+          run.fleet_stall_ranks = *str;
+        } else {
+          Fail(&v, key,
+               "\"" + *str +
+                   "\" is not \"any\", \"all\", a percentage such as \"50%\" or a count such as "
+                   "\"2\"");
+        }
+      }
+    } else if (name == "fleet_timeout") {
+      if (auto d = Duration(v, key)) {
+        if (*d < kNsPerSec) {
+          Fail(&v, key, "must be at least 1s");
+        } else {
+          run.fleet_timeout_ns = *d;
+        }
+      }
     } else {
       UnknownKey(v, key, "run", kRunKeys);
     }
@@ -1421,6 +1442,8 @@ nlohmann::json ScenarioToJson(const Scenario& s) {
       {"out", s.run.out},
       {"threads", s.run.threads},
       {"drain_timeout", FormatDurationExact(s.run.drain_timeout_ns)},
+      {"fleet_stall_ranks", s.run.fleet_stall_ranks},
+      {"fleet_timeout", FormatDurationExact(s.run.fleet_timeout_ns)},
   };
 
   json backend = {{"kind", s.backend.kind}, {"path", s.backend.path}, {"direct", s.backend.direct}};

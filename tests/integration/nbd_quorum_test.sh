@@ -114,7 +114,10 @@ echo "6 s blackhole: stalls $(stall_summary "$R"), errors $(errors "$R"), damage
 # after the drop, not at the drop's end.
 python3 -c "import sys; sys.exit(0 if 6.0 <= $(fault_stall "$R") <= 7.2 else 1)" ||
   fail "one stall: the blackhole up to TCP's next resend: $(stall_summary "$R")"
-json_check "$R" 'all(set(s["ops"]) >= {"read", "write"} for s in r["stalls"] if s["start_s"] <= 3.1 and s["end_s"] >= 3.4)' "reads and writes both stall (no failover to replica1)"
+# Nothing failed over: no read and no write completed in any interval wholly inside the drop
+# (4-9 s of the 3-9 s drop; 1 s intervals end at their t_s). Which ops the stall's slow I/Os were is chance:
+# the 16 in flight at the cut are all reads one time in 300 (vm-mixed reads 70%).
+json_check "$R" '[row["t_s"] for row in r["timeseries"] if 5.0 <= row["t_s"] <= 9.0 and row["read_iops"] + row["write_iops"] > 0] == [] and len([row for row in r["timeseries"] if 5.0 <= row["t_s"] <= 9.0]) >= 5' "reads and writes both stop for the whole drop (no failover to replica1)"
 json_check "$R" 'sum(t["errors"] for t in r["totals"].values()) == 0' "no errors"
 json_check "$R" 'r["integrity"]["blocks_read_back"] > 0 and r["slo"]["pass"]' "every write read back intact"
 [ "$(differing_blocks)" = 0 ] || fail "a blackhole left the replicas different"
