@@ -63,6 +63,7 @@ class ByteReader {
     }
     return n;
   }
+  void Fail() { ok_ = false; }  // the caller found the content invalid
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == in_.size(); }
 

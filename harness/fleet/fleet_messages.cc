@@ -51,8 +51,7 @@ LatencyHistogram GetHistogram(ByteReader& r) {
   p.sum_lo = r.F64();
   auto h = LatencyHistogram::FromParts(p);
   if (!h) {
-    // A bin index out of range: poison the reader so the message is refused.
-    r.Count(SIZE_MAX);
+    r.Fail();  // a bin index out of range: the message is refused
     return {};
   }
   return *h;
@@ -139,7 +138,7 @@ bool DecodeIntervals(const std::vector<std::uint8_t>& bytes, FleetIntervals* m) 
   if (!Open(r, FleetMsg::kIntervals)) return false;
   m->inflight = r.U32();
   m->oldest_age_ns = r.I64();
-  m->reports.resize(r.Count(16));
+  m->reports.resize(r.Count(208));  // the smallest report: empty histograms
   for (auto& [worker, rep] : m->reports) {
     worker = r.U32();
     rep.index = r.I64();
@@ -173,7 +172,7 @@ std::vector<std::uint8_t> EncodeControl(const std::vector<FleetControlItem>& ite
 bool DecodeControl(const std::vector<std::uint8_t>& bytes, std::vector<FleetControlItem>* items) {
   ByteReader r(bytes);
   if (!Open(r, FleetMsg::kControl)) return false;
-  items->resize(r.Count(16));
+  items->resize(r.Count(58));
   for (FleetControlItem& c : *items) {
     const std::uint8_t kind = r.U8();
     if (kind < 1 || kind > 4) return false;
@@ -230,7 +229,7 @@ bool DecodeFinal(const std::vector<std::uint8_t>& bytes, FleetFinal* m) {
   if (!Open(r, FleetMsg::kFinal)) return false;
   m->exit_code = static_cast<int>(r.U32());
   m->results_json = r.Str();
-  m->workers.resize(r.Count(40));
+  m->workers.resize(r.Count(49));
   for (FleetWorkerData& d : m->workers) {
     d.phases.resize(r.Count(kReportedOps * 104));  // counters 24 + two histograms of 40+
     for (PhaseStats& p : d.phases) {
@@ -263,26 +262,5 @@ bool DecodeFinal(const std::vector<std::uint8_t>& bytes, FleetFinal* m) {
 }
 
 std::vector<std::uint8_t> EncodeDone() { return Start(FleetMsg::kDone).Take(); }
-
-FleetWorkerData CaptureWorker(const Worker& w, Nanos run_start_ns) {
-  FleetWorkerData d;
-  d.phases = w.phases();
-  const StallRecorder& s = w.stalls();
-  d.threshold_ns = s.threshold_ns();
-  d.last_completion_rel_ns = s.last_completion_ns() - run_start_ns;
-  d.completions = s.completions();
-  d.finished = s.finished();
-  for (SlowIo io : s.slow_ios()) {
-    io.start_ns -= run_start_ns;
-    if (io.end_ns != -1) io.end_ns -= run_start_ns;
-    d.slow.push_back(io);
-  }
-  for (Gap g : s.gaps()) {
-    g.start_ns -= run_start_ns;
-    g.end_ns -= run_start_ns;
-    d.gaps.push_back(g);
-  }
-  return d;
-}
 
 }  // namespace healbench

@@ -89,7 +89,4 @@ bool DecodeIntervals(const std::vector<std::uint8_t>& bytes, FleetIntervals* m);
 bool DecodeControl(const std::vector<std::uint8_t>& bytes, std::vector<FleetControlItem>* items);
 bool DecodeFinal(const std::vector<std::uint8_t>& bytes, FleetFinal* m);
 
-// A worker's data for the Final message (times made relative to run_start_ns).
-FleetWorkerData CaptureWorker(const Worker& w, Nanos run_start_ns);
-
 }  // namespace healbench

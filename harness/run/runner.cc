@@ -23,6 +23,7 @@
 #include "harness/faults/netfilter_injector.h"
 #include "harness/fleet/fleet_merge.h"
 #include "harness/fleet/fleet_session.h"
+#include "harness/fleet/worker_capture.h"
 #include "harness/metrics/final_figures.h"
 #include "harness/metrics/run_metrics.h"
 #include "harness/probes/backend_state_probe.h"

@@ -41,6 +41,7 @@ declare -A SOURCES=(
   [md_status]="harness/probes/md_status.cc $PROBE_BASE"
   [ceph_status]="$CEPH $PROBE_BASE"
   [ceph_ok_to_stop]="$CEPH $PROBE_BASE"
+  [fleet_messages]="harness/fleet/fleet_messages.cc harness/core/latency_histogram.cc"
 )
 # toml++ compiled in (header-only) so its parser is instrumented too, with its internal
 # asserts off as in the Debian library healbench links: toml++ 3.3.0 asserts on "[[[" headers
@@ -56,8 +57,8 @@ FLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 OBJ="$WORK/obj-$(echo "$CXX ${FLAGS[*]}" | md5sum | cut -c1-8)"
 
 # Seeds beyond tests/fuzz/corpus/TARGET: the frame decoder gets a HELLO, a WRITE with a
-# payload, a READ reply and a truncated frame (past the magic and version checks); the
-# scenario loader every scenario in the tree.
+# payload, a READ reply and a truncated frame (past the magic and version checks); the fleet
+# decoders one message of each type; the scenario loader every scenario in the tree.
 seed() {
   local target="$1" corpus="$2"
   if [ -d "$SRC/tests/fuzz/corpus/$target" ]; then
@@ -76,6 +77,34 @@ seeds = {
     "read_reply": frame(3 | 0x80, length=4, payload=b"data"),
     "checksum": frame(10, off=0, length=65536),
     "truncated": frame(4, payload=b"0123456789")[:40],
+}
+for name, b in seeds.items():
+    open(os.path.join(sys.argv[1], name), "wb").write(b)
+PY
+      ;;
+    fleet_messages)
+      python3 - "$corpus" <<'PY'
+import os, struct, sys
+def s(b): return struct.pack("<Q", len(b)) + b
+def hist(bins, lo=1000, hi=9000):
+    out = struct.pack("<Q", len(bins))
+    for i, n in bins:
+        out += struct.pack("<IQ", i, n)
+    return out + struct.pack("<qqdd", lo, hi, float(sum(n for _, n in bins)) * 5000, 0.0)
+ops = lambda: b"".join(struct.pack("<QQQ", 3, 12288, 0) + hist([(700, 2), (900, 1)]) for _ in range(3))
+seeds = {
+    "setup": b"\x01" + s(b"") + s(b"/tmp/out") + struct.pack("<Q", 7) + struct.pack("<Q", 2) +
+             s(b"127.0.0.1:4001") + s(b"127.0.0.1:4002"),
+    "hello": b"\x02" + s(b"") + s(b"host1") + struct.pack("<I", 2) + struct.pack("<Q", 1) + s(b"vm-r1-0"),
+    "intervals": b"\x03" + struct.pack("<IqQ", 5, 1000, 1) + struct.pack("<Iq", 0, 3) + ops() +
+                 struct.pack("<I", 16),
+    "control": b"\x04" + struct.pack("<Q", 1) + struct.pack("<Bqq", 1, 4000000000, -1) + s(b"fault") +
+               s(b"freeze") + s(b"node2") + s(b"SIGSTOP") + struct.pack("<BII", 1, 1, 0),
+    "final": b"\x05" + struct.pack("<I", 0) + s(b"{}") + struct.pack("<Q", 1) + struct.pack("<Q", 1) +
+             b"".join(struct.pack("<QQQ", 3, 12288, 0) + hist([(700, 2)]) + hist([(650, 2)]) for _ in range(3)) +
+             struct.pack("<qqQB", 500000000, 9000000000, 100, 1) + struct.pack("<Q", 1) +
+             struct.pack("<qqBI", 100, -1, 1, 0) + struct.pack("<Q", 1) + struct.pack("<qq", 1, 2),
+    "done": b"\x06",
 }
 for name, b in seeds.items():
     open(os.path.join(sys.argv[1], name), "wb").write(b)

@@ -823,5 +823,26 @@ TEST(ScenarioLoaderRefNodes, TestFaultsAreAListOfStringsForRefOnly) {
       << file.error().message;
 }
 
+TEST(ScenarioLoaderFleet, FleetKeysLoadAndBadOnesNameTheKey) {
+  auto r = LoadScenarioFromSets(
+      {"backend.kind=null", "run.fleet_stall_ranks=50%", "run.fleet_timeout=2m"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->run.fleet_stall_ranks, "50%");
+  EXPECT_EQ(r->run.fleet_timeout_ns, 120 * kNsPerSec);
+  auto defaults = LoadScenarioFromSets({"backend.kind=null"});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->run.fleet_stall_ranks, "any");
+  EXPECT_EQ(defaults->run.fleet_timeout_ns, 60 * kNsPerSec);
+  auto bad = LoadScenarioFromSets({"backend.kind=null", "run.fleet_stall_ranks=most"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kBadInput);
+  EXPECT_NE(bad.error().message.find("run.fleet_stall_ranks"), std::string::npos)
+      << bad.error().message;
+  auto short_wait = LoadScenarioFromSets({"backend.kind=null", "run.fleet_timeout=100ms"});
+  ASSERT_FALSE(short_wait.ok());
+  EXPECT_NE(short_wait.error().message.find("at least 1s"), std::string::npos)
+      << short_wait.error().message;
+}
+
 }  // namespace
 }  // namespace healbench
