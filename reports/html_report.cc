@@ -3,6 +3,7 @@
 // events, integrity.
 #include "reports/html_report.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "reports/html_page.h"
@@ -172,6 +173,43 @@ std::string StallSection(const RunResult& r) {
   return out + "</table>\n</section>\n";
 }
 
+// A fleet run: each rank's own figures and the stretches where ranks stalled together.
+std::string FleetSection(const RunResult& r) {
+  if (!r.fleet) return "";
+  const Fleet& f = *r.fleet;
+  std::string out = "<section id=\"fleet\">\n<h2>Fleet: " + std::to_string(f.ranks) +
+                    " ranks</h2>\n<p class=\"note\">Every other figure in this report is the "
+                    "whole fleet's. Each rank's own results: OUT/ranks/rank-N/ on its host.</p>\n";
+  out += "<table>\n" +
+         Row({"rank", "host", "status", "I/Os", "IOPS", "stalls", "max stall", "detail"}, 3, "th");
+  for (const FleetRank& fr : f.per_rank) {
+    if (!fr.result) {
+      out += Row({std::to_string(fr.rank), fr.host, fr.status, "-", "-", "-", "-", fr.error}, 3);
+      continue;
+    }
+    std::uint64_t ios = 0;
+    for (const OpTotals& o : fr.result->totals) ios += o.ios;
+    double max_stall = 0;
+    for (const StallEntry& s : fr.result->stalls) max_stall = std::max(max_stall, s.duration_s);
+    out += Row({std::to_string(fr.rank), fr.host, fr.status, Count(ios),
+                FormatFixed(static_cast<double>(ios) / std::max(1e-9, fr.result->duration_s), 0),
+                std::to_string(fr.result->stalls.size()), FormatDurationS(max_stall), fr.error},
+               3);
+  }
+  out += "</table>\n<h3>Fleet stalls (" + std::to_string(f.stall_min_ranks) + " or more of " +
+         std::to_string(f.ranks) + " ranks stalled at once)</h3>\n";
+  if (f.stalls.empty()) return out + "<p class=\"note\">None.</p>\n</section>\n";
+  out += "<table>\n" + Row({"start", "end", "duration", "ranks"}, 0, "th");
+  for (const FleetStall& s : f.stalls) {
+    std::string ranks;
+    for (int rank : s.ranks) ranks += (ranks.empty() ? "" : ", ") + std::to_string(rank);
+    out += Row({FormatFixed(s.start_s, 3) + " s", FormatFixed(s.end_s, 3) + " s",
+                FormatDurationS(s.duration_s), ranks},
+               0);
+  }
+  return out + "</table>\n</section>\n";
+}
+
 std::string EventSection(const RunResult& r) {
   std::string out = "<section id=\"events\">\n<h2>Events</h2>\n";
   if (r.events.empty()) return out + "<p class=\"note\">No events.</p>\n</section>\n";
@@ -232,6 +270,7 @@ std::string HtmlReport(const RunResult& r) {
   out += Timeline();
   out += PhaseTable(r);
   out += StallSection(r);
+  out += FleetSection(r);
   out += EventSection(r);
   out += IntegritySection(r);
   out += "<footer class=\"note\"><p>Made by healbench " + HtmlEscape(r.context.version) +

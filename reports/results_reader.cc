@@ -291,6 +291,48 @@ void ReadContext(Reader& rd, const json& c, Context* ctx) {
   rd.Integer(c, at, "threads", &ctx->threads);
 }
 
+void ReadDocument(Reader& rd, const json& j, RunResult* r);
+
+// A fleet run's section: each rank's own figures are a results document of their own (the
+// keys a rank keeps there), read like the whole file.
+void ReadFleet(Reader& rd, const json& f, RunResult* r) {
+  Fleet fleet;
+  rd.Integer(f, "fleet", "ranks", &fleet.ranks);
+  rd.Integer(f, "fleet", "stall_min_ranks", &fleet.stall_min_ranks);
+  ReadList(rd, f, "per_rank", &fleet.per_rank,
+           [](Reader& frd, const json& pj, const std::string& at, FleetRank* fr) {
+             const std::string where = "fleet." + at;
+             frd.Integer(pj, where, "rank", &fr->rank);
+             frd.String(pj, where, "host", &fr->host);
+             frd.String(pj, where, "status", &fr->status);
+             frd.Integer(pj, where, "exit_code", &fr->exit_code);
+             frd.String(pj, where, "error", &fr->error);
+             frd.String(pj, where, "results", &fr->results_path);
+             if (frd.Member(pj, "totals") == nullptr) return;  // a missing rank
+             Reader own;
+             auto result = std::make_shared<RunResult>();
+             ReadDocument(own, pj, result.get());
+             if (!own.ok()) return frd.Fail(where, own.error());
+             fr->result = std::move(result);
+           });
+  ReadList(
+      rd, f, "fleet_stalls", &fleet.stalls,
+      [](Reader& frd, const json& sj, const std::string& at, FleetStall* s) {
+        const std::string where = "fleet." + at;
+        frd.Double(sj, where, "start_s", &s->start_s);
+        frd.Double(sj, where, "end_s", &s->end_s);
+        frd.Double(sj, where, "duration_s", &s->duration_s);
+        const json* ranks = frd.Array(sj, where, "ranks");
+        if (ranks == nullptr) return;
+        for (const json& rank : *ranks) {
+          if (!frd.Expect(rank, where + ".ranks", json::value_t::number_unsigned, "an integer"))
+            return;
+          s->ranks.push_back(rank.get<int>());
+        }
+      });
+  r->fleet = std::move(fleet);
+}
+
 void ReadDocument(Reader& rd, const json& j, RunResult* r) {
   if (const json* c = rd.Object(j, "", "context")) ReadContext(rd, *c, &r->context);
   rd.Double(j, "", "duration_s", &r->duration_s);
@@ -366,6 +408,7 @@ void ReadDocument(Reader& rd, const json& j, RunResult* r) {
     rd.Integer(*res, "resources", "max_rss_kib", &r->resources.max_rss_kib);
   }
   rd.Strings(j, "", "images", &r->images);
+  if (const json* fleet = rd.Object(j, "", "fleet")) ReadFleet(rd, *fleet, r);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "backends/backend_registry.h"
 #include "harness/cli/commands.h"
+#include "harness/fleet/fleet_transport.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/scenario_loader.h"
 #include "reports/compare.h"
@@ -28,6 +29,10 @@ int BackendsCommand(const std::vector<std::string>& args) {
            e.description.c_str());
     if (!why.empty()) printf("%-7s %-13s   reason: %s\n", "", "", why.c_str());
   }
+  const std::string mpi = FleetMpiLibrary();
+  printf("\nfleet runs (mpirun -np N healbench run): %s\n",
+         mpi.empty() ? "unavailable: built without MPI (install libopenmpi-dev, HEALBENCH_MPI)"
+                     : ("available, " + mpi).c_str());
   return 0;
 }
 

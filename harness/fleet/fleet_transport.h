@@ -43,6 +43,10 @@ class FleetTransport {
 // 1 when healbench was not started by mpirun.
 int LaunchedWorldSize();
 
+// What this build offers for fleet runs, for `healbench backends`: the MPI library's name,
+// or empty when healbench was built without MPI.
+std::string FleetMpiLibrary();
+
 // Joins the fleet when started by mpirun with more than one rank; nullptr for a plain run.
 // An error when the launch needs MPI and this build has none (exit 2).
 Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched();

@@ -3,6 +3,7 @@
 // start barrier (MPI_Ibarrier) polled against a deadline. Only the thread that joined calls it.
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <list>
 #include <thread>
@@ -113,6 +114,15 @@ class MpiTransport final : public FleetTransport {
 };
 
 }  // namespace
+
+std::string FleetMpiLibrary() {
+  char version[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int len = 0;
+  MPI_Get_library_version(version, &len);  // allowed before MPI_Init
+  std::string v(version, static_cast<std::size_t>(std::max(len, 0)));
+  v = v.substr(0, v.find_first_of(",\n"));
+  return v.empty() ? "MPI" : v;
+}
 
 Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched() {
   if (LaunchedWorldSize() <= 1) return std::unique_ptr<FleetTransport>();

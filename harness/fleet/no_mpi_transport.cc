@@ -4,6 +4,8 @@
 
 namespace healbench {
 
+std::string FleetMpiLibrary() { return ""; }
+
 Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched() {
   const int size = LaunchedWorldSize();
   if (size <= 1) return std::unique_ptr<FleetTransport>();

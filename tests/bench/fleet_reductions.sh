@@ -19,7 +19,7 @@ RANKS=${RANKS:-4}
 die() { echo "fleet_reductions: $*" >&2; exit 2; }
 [[ -x $HB ]] || die "healbench binary not found: $HB"
 command -v mpirun >/dev/null || die "mpirun not found (apt-get install openmpi-bin)"
-ldd "$HB" | grep -q libmpi || die "$HB was built without MPI (HEALBENCH_MPI)"
+"$HB" backends | grep -q "^fleet runs .*: available" || die "$HB was built without MPI (HEALBENCH_MPI)"
 work=$(mktemp -d /var/tmp/healbench-fleet-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 sets=(--set backend.kind=null --set images.count=1 --set images.size=1GiB --set run.threads=1

@@ -14,7 +14,9 @@
 # Skips where mpirun is missing or healbench was built without MPI (HEALBENCH_MPI).
 source "$(dirname "$0")/lib.sh"
 if ! command -v mpirun >/dev/null; then echo "skip: mpirun (openmpi-bin) is not installed"; exit 0; fi
-if ! ldd "$HB" | grep -q libmpi; then echo "skip: healbench was built without MPI"; exit 0; fi
+if ! "$HB" backends | grep -q "^fleet runs .*: available"; then
+  echo "skip: healbench was built without MPI"; exit 0
+fi
 MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
 # Each rank's pid in $WORK/pid.RANK, for the tests that stop or kill one.
 cat >"$WORK/rank.sh" <<'SH'
