@@ -86,7 +86,7 @@ int RunCommand(const std::vector<std::string>& args) {
   }
   if (a.force) scenario->workload.overwrite = true;
   // Under mpirun each rank is a client host of one fleet run (harness/fleet).
-  auto transport = JoinFleetIfLaunched();
+  auto transport = JoinFleetIfLaunched(scenario->run.fleet_timeout_ns);
   if (!transport.ok()) {
     fprintf(stderr, "healbench run: %s\n", transport.error().message.c_str());
     return ExitCodeFor(transport.error());

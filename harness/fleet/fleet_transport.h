@@ -48,7 +48,8 @@ int LaunchedWorldSize();
 std::string FleetMpiLibrary();
 
 // Joins the fleet when started by mpirun with more than one rank; nullptr for a plain run.
-// An error when the launch needs MPI and this build has none (exit 2).
-Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched();
+// An error when the launch needs MPI and this build has none (exit 2). MPI_Init not returning
+// within timeout_ns (a rank hung or dead at start) ends the process with exit 3.
+Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched(Nanos timeout_ns);
 
 }  // namespace healbench

@@ -2,10 +2,14 @@
 // and probes on a communicator of our own that returns errors instead of aborting, and a
 // start barrier (MPI_Ibarrier) polled against a deadline. Only the thread that joined calls it.
 #include <mpi.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <list>
+#include <mutex>
 #include <thread>
 
 #include "harness/fleet/fleet_transport.h"
@@ -124,11 +128,32 @@ std::string FleetMpiLibrary() {
   return v.empty() ? "MPI" : v;
 }
 
-Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched() {
+Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched(Nanos timeout_ns) {
   if (LaunchedWorldSize() <= 1) return std::unique_ptr<FleetTransport>();
+  // MPI_Init waits for every rank and cannot be bounded from the inside: a watchdog ends this
+  // rank (and so, through mpirun, the job) when it does not return in time.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool joined = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    if (cv.wait_for(lock, std::chrono::nanoseconds(timeout_ns), [&] { return joined; })) return;
+    fprintf(stderr,
+            "healbench run: fleet: MPI_Init did not return within %lld s (run.fleet_timeout): "
+            "a rank is hung or died at start\n",
+            static_cast<long long>(timeout_ns / kNsPerSec));
+    fflush(stderr);
+    _exit(3);
+  });
   int provided = 0;
-  if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
-    return MakeError(ErrorCode::kUnavailable, "fleet: MPI_Init_thread failed");
+  const int rc = MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    joined = true;
+  }
+  cv.notify_one();
+  watchdog.join();
+  if (rc != MPI_SUCCESS) return MakeError(ErrorCode::kUnavailable, "fleet: MPI_Init_thread failed");
   MPI_Comm comm;
   MPI_Comm_dup(MPI_COMM_WORLD, &comm);
   MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);

@@ -6,7 +6,7 @@ namespace healbench {
 
 std::string FleetMpiLibrary() { return ""; }
 
-Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched() {
+Result<std::unique_ptr<FleetTransport>> JoinFleetIfLaunched(Nanos /*timeout_ns*/) {
   const int size = LaunchedWorldSize();
   if (size <= 1) return std::unique_ptr<FleetTransport>();
   return MakeError(ErrorCode::kNotSupported,

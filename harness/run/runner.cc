@@ -318,7 +318,9 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   std::optional<ProbePoller> poller;
   if (probe)
     poller.emplace(std::move(probe), scenario.probe->interval_ns, &control, &events, &phases);
-  FaultTimeline timeline(scenario.faults, std::move(injectors), seed, &control, &events, &phases);
+  // A fleet's other ranks run no timeline of their own: rank 0's events and phases reach them.
+  FaultTimeline timeline(fleet_member ? std::vector<FaultStep>{} : scenario.faults,
+                         std::move(injectors), seed, &control, &events, &phases);
   if (poller) {
     poller->SetObserver([&metrics](const report::SyncSample& s) { metrics.OnSyncSample(s); });
     timeline.SetProbe(&*poller);
