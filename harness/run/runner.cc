@@ -344,8 +344,8 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   std::int64_t next_index = 0;
   bool interrupted = false;
   std::optional<Error> failure;
-  // In flight now on this rank; shown = true adds the other ranks' latest (fleet's rank 0).
-  auto live = [&](Nanos now, std::uint32_t* inflight, Nanos* oldest_age, bool shown_figures) {
+  // In flight now on this rank.
+  auto live = [&](Nanos now, std::uint32_t* inflight, Nanos* oldest_age) {
     *inflight = 0;
     Nanos oldest = INT64_MAX;
     for (auto& w : workers) {
@@ -353,10 +353,13 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
       oldest = std::min(oldest, w->OldestSubmitNs());
     }
     *oldest_age = oldest == INT64_MAX ? 0 : std::max<Nanos>(0, now - oldest);
-    if (shown_figures && fleet_root) {
-      *inflight += fleet->RemoteInflight();
-      *oldest_age = std::max(*oldest_age, fleet->RemoteOldestAgeNs());
-    }
+  };
+  // What the progress line and the metrics show: on a fleet's rank 0, every rank's (the other
+  // ranks' figures as of their latest message).
+  auto add_remote = [&](std::uint32_t* inflight, Nanos* oldest_age) {
+    if (!fleet_root) return;
+    *inflight += fleet->RemoteInflight();
+    *oldest_age = std::max(*oldest_age, fleet->RemoteOldestAgeNs());
   };
   auto collect = [&](std::int64_t below, bool force) {
     for (std::size_t i = 0; i < workers.size(); ++i) {
@@ -368,11 +371,11 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
     }
     std::uint32_t inflight;
     Nanos age;
-    live(MonotonicNs(), &inflight, &age, false);
+    live(MonotonicNs(), &inflight, &age);
     if (fleet) fleet->Pump(inflight, age);
     const std::string phase = phases.Current();
     if (fleet_agg) agg.TakeReady(below, force, inflight, NsToSeconds(age), phase);
-    live(MonotonicNs(), &inflight, &age, true);
+    add_remote(&inflight, &age);
     metrics.OnLive(inflight, age);
     for (const report::IntervalRow& row :
          shown.TakeReady(below, force, inflight, NsToSeconds(age), phase)) {
@@ -422,17 +425,14 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
       }
     }
     // Between rows the line still shows a stall growing, at the sampler's tick.
-    if (fleet) {  // intervals and events to and from the other ranks, every tick
+    const bool draw = options.progress && !shown.rows().empty();
+    if (fleet || draw) {
       std::uint32_t inflight;
       Nanos age;
-      live(now, &inflight, &age, false);
-      fleet->Pump(inflight, age);
-    }
-    if (options.progress && !shown.rows().empty()) {
-      std::uint32_t inflight;
-      Nanos age;
-      live(now, &inflight, &age, true);
-      progress.Update(elapsed, shown.rows().back(), inflight, age);
+      live(now, &inflight, &age);
+      if (fleet) fleet->Pump(inflight, age);  // intervals and events to and from the other ranks
+      add_remote(&inflight, &age);
+      if (draw) progress.Update(elapsed, shown.rows().back(), inflight, age);
     }
     std::this_thread::sleep_for(std::chrono::nanoseconds(kSamplerTickNs));
   }
@@ -485,8 +485,6 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
   result.duration_s = NsToSeconds(run_end - control.start_ns);
   result.interrupted = interrupted;
   result.timeseries = agg.rows();
-  std::vector<report::IntervalRow> fleet_rows = shown.rows();
-  FillSyncColumn(result.sync_samples, &fleet_rows);
   FillSyncColumn(result.sync_samples, &result.timeseries);
   // The last row may cover a partial interval: clamp its end time to the run's end.
   if (!result.timeseries.empty())
@@ -561,7 +559,8 @@ Result<RunOutcome> ExecuteRun(const Scenario& scenario, const RunOptions& option
       fm.hosts.push_back(h.host);
       fm.images.push_back(h.images);
     }
-    fm.fleet_rows = fleet_rows;
+    fm.fleet_rows = fleet_agg->rows();
+    FillSyncColumn(result.sync_samples, &fm.fleet_rows);
     fm.out_dir = *out_dir;
     fm.stall_ranks_spec = scenario.run.fleet_stall_ranks;
     fm.assembly = in;
